@@ -1,0 +1,1 @@
+"""The `linli` command: a thin shell over `governance`, `chain` and `api`."""

@@ -1,0 +1,25 @@
+"""`linli`: one console script; each command group lives in its own module and is registered here."""
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from governance.errors import LinliError
+
+app = typer.Typer(
+    name="linli",
+    help="Linli (邻里): run a community group-buying co-op like a small, lawful DAO.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def main() -> None:
+    """Entry point: every deliberate error is one clear line on stderr and a non-zero exit."""
+    try:
+        app()
+    except LinliError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
