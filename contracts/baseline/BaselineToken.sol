@@ -9,14 +9,23 @@ import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 /// @title BaselineToken
 /// @notice Gas baseline only, never deployed for real: the OpenZeppelin Wizard's ERC20 + Permit + Votes
 /// token, unmodified, except that `mint` is open to anyone so the benchmark needs no roles.
-/// @dev Same ERC-6372 clock as ContributionPoints (OZ default: block number) so both governors compare
-/// like for like.
+/// @dev Same ERC-6372 clock as ContributionPoints (timestamp, the Wizard's "timestamp" clock option) so
+/// both governors compare like for like.
 contract BaselineToken is ERC20, ERC20Permit, ERC20Votes {
     constructor() ERC20("Baseline Token", "BASE") ERC20Permit("Baseline Token") {}
 
     /// @notice Anyone may mint: benchmark fixture, not a product.
     function mint(address to, uint256 amount) public {
         _mint(to, amount);
+    }
+
+    function clock() public view override returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure override returns (string memory) {
+        return "mode=timestamp";
     }
 
     // The following functions are overrides required by Solidity.
