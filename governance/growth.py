@@ -1,0 +1,91 @@
+"""Awards and levels month by month, from the first month with any evidence up to a given period.
+
+The two depend on each other in one direction only: a day's activity points are capped by the member's
+level at the previous month end, and that level depends only on earlier awards. Walking the months in
+order therefore gives one deterministic answer for every month, however much later data the files hold.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from governance.levels import START, LevelState, step_level
+from governance.loading import CoopData
+from governance.models import MemberId
+from governance.period import Period
+from governance.points import Award, activity_awards, apply_daily_caps, order_awards
+from governance.rules import Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """Capped awards per month, and each member's level state at each month end (absent = `START`)."""
+
+    awards: dict[Period, list[Award]]
+    levels: dict[Period, dict[MemberId, LevelState]]
+
+    def level(self, period: Period, member_id: MemberId) -> LevelState:
+        return self.levels.get(period, {}).get(member_id, START)
+
+
+def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
+    """Every award made before the end of `until`, with daily caps, and the level states month by month."""
+    tz = rules.coop.tz
+    end = until.end(tz)
+    uncapped = order_awards(data.orders, data.members, rules.points, end)
+    activities = activity_awards(data.activities, rules.points, tz, end)
+    first = min([a.at for a in uncapped] + [a.at for a in activities[:1]], default=None)
+    periods = _periods(Period.containing(first, tz) if first is not None else until, until)
+    ends = [p.end(tz) for p in periods]
+    buckets: list[list[Award]] = [[] for _ in periods]
+    for award in uncapped:  # orders, refunds, invites: never capped
+        buckets[bisect_right(ends, award.at)].append(award)
+    pending: list[list[Award]] = [[] for _ in periods]
+    for award in activities:  # already in time order
+        pending[bisect_right(ends, award.at)].append(award)
+    window = timedelta(days=rules.levels.window_days)
+    tiers = rules.levels.tiers
+    sums: list[dict[MemberId, int]] = []
+    states: dict[MemberId, LevelState] = {}
+    awards: dict[Period, list[Award]] = {}
+    levels: dict[Period, dict[MemberId, LevelState]] = {}
+    for i, period in enumerate(periods):
+        prior = states
+        capped = apply_daily_caps(pending[i], lambda m: tiers[prior.get(m, START).tier].daily_cap, tz)
+        buckets[i].extend(capped)
+        period_sum: dict[MemberId, int] = defaultdict(int)
+        for award in buckets[i]:
+            period_sum[award.member_id] += award.points
+        sums.append(period_sum)
+        growth = _window_growth(periods[: i + 1], buckets, sums, ends[i] - window, tz)
+        states = {m: s for m in {*growth, *states}
+                  if (s := step_level(states.get(m, START), growth.get(m, 0), rules.levels)) != START}
+        awards[period] = buckets[i]
+        levels[period] = states
+    return Growth(awards, levels)
+
+
+def _window_growth(periods: list[Period], buckets: list[list[Award]], sums: list[dict[MemberId, int]],
+                   since: datetime, tz) -> dict[MemberId, int]:
+    """Points per member from awards at or after `since` (up to the last period's end)."""
+    growth: dict[MemberId, int] = defaultdict(int)
+    for period, bucket, period_sum in zip(periods, buckets, sums):
+        if period.end(tz) <= since:
+            continue
+        if period.start(tz) >= since:
+            for member_id, points in period_sum.items():
+                growth[member_id] += points
+        else:
+            for award in bucket:
+                if award.at >= since:
+                    growth[award.member_id] += award.points
+    return growth
+
+
+def _periods(first: Period, last: Period) -> list[Period]:
+    out = [min(first, last)]
+    while out[-1] < last:
+        out.append(out[-1].next())
+    return out

@@ -1,0 +1,362 @@
+"""Import the co-op's members, orders and activities (DESIGN.md "Interfaces": data the co-op imports).
+
+Each file is CSV with a header row or JSON Lines with the same field names, UTF-8. Every row is checked
+and every bad row is collected; a file with any bad row raises `BadFile` and nothing from it is used.
+Line numbers are the ones a person sees in an editor (a CSV header is line 1).
+
+Times must carry an offset and are stored in UTC (one shared tzinfo keeps a million orders small);
+addresses are stored EIP-55 checksummed.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from eth_hash.auto import keccak
+
+from governance.errors import BadFile, BadInput, BadRow
+from governance.models import Activity, ActivityKind, Cents, Member, MemberId, Order, OrderStatus
+
+MEMBER_FIELDS = ("member_id", "address", "referrer_id", "joined_at")
+ORDER_FIELDS = ("order_id", "member_id", "amount_cents", "paid_at", "status", "refunded_at", "product_id",
+                "group_id")
+ACTIVITY_FIELDS = ("activity_id", "member_id", "kind", "at", "ref", "rating")
+_OPTIONAL = {"referrer_id", "refunded_at", "group_id", "ref", "rating"}
+
+_WHOLE = re.compile(r"-?[0-9]+\Z")
+_HEX = frozenset("0123456789abcdefABCDEF")
+_STATUSES = {s.value: s for s in OrderStatus}
+_KINDS = {k.value: k for k in ActivityKind}
+
+Row = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class CoopData:
+    """Everything one month close reads: members by id (file order), orders and activities (file order)."""
+
+    members: Mapping[MemberId, Member]
+    orders: tuple[Order, ...]
+    activities: tuple[Activity, ...]
+
+
+class _Bad(Exception):
+    """One field of one row is unusable; turned into a BadRow with the file and line."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def load_coop(members: Path | str, orders: Path | str, activities: Path | str) -> CoopData:
+    """Load all three files; the first file with a bad row stops the import."""
+    by_id = load_members(members)
+    order_rows = load_orders(orders, by_id)
+    return CoopData(by_id, order_rows, load_activities(activities, by_id, order_rows))
+
+
+def load_members(path: Path | str) -> dict[MemberId, Member]:
+    """Members by id, checking ids, addresses, referrers (known, not oneself, no cycles) and join times."""
+    name = str(path)
+    bad: list[BadRow] = []
+    parsed: list[tuple[int, Member]] = []
+    for line, row in _rows(path, MEMBER_FIELDS, bad):
+        try:
+            parsed.append((line, Member(
+                member_id=MemberId(_required(row, "member_id")),
+                address=_address(row),
+                referrer_id=MemberId(_optional(row, "referrer_id")) or None,
+                joined_at=_time(row, "joined_at"),
+            )))
+        except _Bad as exc:
+            bad.append(BadRow(name, line, exc.field, exc.reason))
+    members: dict[MemberId, Member] = {}
+    lines: dict[MemberId, int] = {}
+    owner_of_address: dict[str, MemberId] = {}
+    for line, member in parsed:
+        if member.member_id in members:
+            bad.append(BadRow(name, line, "member_id",
+                              f"duplicate member_id {member.member_id!r} (first on line {lines[member.member_id]})"))
+            continue
+        if member.address in owner_of_address:
+            bad.append(BadRow(name, line, "address", f"address {member.address} already belongs to member "
+                                                      f"{owner_of_address[member.address]!r}"))
+            continue
+        members[member.member_id] = member
+        lines[member.member_id] = line
+        owner_of_address[member.address] = member.member_id
+    for member_id, member in members.items():
+        if member.referrer_id is None:
+            continue
+        if member.referrer_id == member_id:
+            bad.append(BadRow(name, lines[member_id], "referrer_id", "a member cannot refer themselves"))
+        elif member.referrer_id not in members:
+            bad.append(BadRow(name, lines[member_id], "referrer_id",
+                              f"unknown referrer {member.referrer_id!r}: add that member or leave it empty"))
+    for member_id in _referral_cycles(members):
+        if members[member_id].referrer_id != member_id:  # a self-referral is reported above
+            bad.append(BadRow(name, lines[member_id], "referrer_id",
+                              f"referral cycle through {member_id!r}: a referrer must have joined before"))
+    _refuse_if_bad(name, bad)
+    return members
+
+
+def load_orders(path: Path | str, members: Mapping[MemberId, Member]) -> tuple[Order, ...]:
+    """Orders, checking buyer, amount, times, status and refund consistency, and unique order ids."""
+    name = str(path)
+    bad: list[BadRow] = []
+    orders: list[Order] = []
+    first_line: dict[str, int] = {}
+    interned: dict[str, str] = {}
+    for line, row in _rows(path, ORDER_FIELDS, bad):
+        try:
+            order_id = _required(row, "order_id")
+            if order_id in first_line:
+                raise _Bad("order_id", f"duplicate order_id {order_id!r} (first on line {first_line[order_id]})")
+            buyer = _member(row, members)
+            amount = _positive_int(row, "amount_cents")
+            paid_at = _time(row, "paid_at")
+            status = _choice(row, "status", _STATUSES)
+            refunded_at = _time(row, "refunded_at") if _optional(row, "refunded_at") else None
+            if status is OrderStatus.REFUNDED and refunded_at is None:
+                raise _Bad("refunded_at", "a refunded order needs refunded_at (when the money went back)")
+            if status is OrderStatus.PAID and refunded_at is not None:
+                raise _Bad("refunded_at", "a paid order has no refunded_at: set status to 'refunded' or clear it")
+            if refunded_at is not None and refunded_at < paid_at:
+                raise _Bad("refunded_at", f"refund at {refunded_at.isoformat()} is before payment at "
+                                          f"{paid_at.isoformat()}")
+            product = _required(row, "product_id")
+            group = _optional(row, "group_id")
+            first_line[order_id] = line
+            orders.append(Order(
+                order_id=order_id, member_id=buyer, amount_cents=Cents(amount), paid_at=paid_at, status=status,
+                refunded_at=refunded_at, product_id=interned.setdefault(product, product),
+                group_id=interned.setdefault(group, group) if group else None,
+            ))
+        except _Bad as exc:
+            bad.append(BadRow(name, line, exc.field, exc.reason))
+    _refuse_if_bad(name, bad)
+    return tuple(orders)
+
+
+def load_activities(path: Path | str, members: Mapping[MemberId, Member],
+                    orders: tuple[Order, ...] | None = None) -> tuple[Activity, ...]:
+    """Activities, checking member, kind, time, rating 1..5, and (given orders) that a review's `ref`
+    names an order of the same member."""
+    name = str(path)
+    buyer_of = {o.order_id: o.member_id for o in orders} if orders is not None else None
+    bad: list[BadRow] = []
+    activities: list[Activity] = []
+    first_line: dict[str, int] = {}
+    for line, row in _rows(path, ACTIVITY_FIELDS, bad):
+        try:
+            activity_id = _required(row, "activity_id")
+            if activity_id in first_line:
+                raise _Bad("activity_id",
+                           f"duplicate activity_id {activity_id!r} (first on line {first_line[activity_id]})")
+            member_id = _member(row, members)
+            kind = _choice(row, "kind", _KINDS)
+            at = _time(row, "at")
+            ref = _optional(row, "ref") or None
+            if kind is ActivityKind.REVIEW and buyer_of is not None:
+                if ref is None:
+                    raise _Bad("ref", "a review needs ref = the reviewed order_id")
+                if buyer_of.get(ref) != member_id:
+                    raise _Bad("ref", f"review of order {ref!r}, which is not an order of {member_id!r}")
+            rating_text = _optional(row, "rating")
+            rating = None
+            if rating_text:
+                rating = _int(rating_text, "rating")
+                if not 1 <= rating <= 5:
+                    raise _Bad("rating", f"rating {rating} is outside 1..5")
+            first_line[activity_id] = line
+            activities.append(Activity(activity_id, member_id, kind, at, ref, rating))
+        except _Bad as exc:
+            bad.append(BadRow(name, line, exc.field, exc.reason))
+    _refuse_if_bad(name, bad)
+    return tuple(activities)
+
+
+def checksum_address(text: str) -> str:
+    """EIP-55 form of `0x` + 40 hex digits given lower-case (or upper-case) or already checksummed."""
+    if len(text) != 42 or not text.startswith("0x") or not _HEX.issuperset(text[2:]):
+        raise BadInput(f"{text!r} is not an address: expected 0x followed by 40 hex digits")
+    body = text[2:]
+    lower = body.lower()
+    digest = keccak(lower.encode("ascii")).hex()
+    checksummed = "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest))
+    if body not in (lower, body.upper()) and body != checksummed:
+        raise BadInput(f"{text!r} has a wrong EIP-55 checksum: re-copy it or write it in lower case")
+    return "0x" + checksummed
+
+
+def _rows(path: Path | str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
+    """Rows as dicts with the user-visible line number; structural problems are appended to `bad`."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    reader = _jsonl_rows if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else _csv_rows
+    try:
+        with handle:
+            yield from reader(handle, str(path), fields, bad)
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from exc
+
+
+def _csv_rows(handle, name: str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        bad.append(BadRow(name, 1, "header", f"empty file: expected a header row {','.join(fields)}"))
+        return
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if not _header_ok(name, header, fields, bad):
+        return
+    width = len(header)
+    end = reader.line_num
+    for values in reader:
+        line, end = end + 1, reader.line_num
+        if not values:
+            continue
+        if len(values) != width:
+            bad.append(BadRow(name, line, "row", f"expected {width} fields, found {len(values)}"))
+            continue
+        yield line, dict(zip(header, values))
+
+
+def _jsonl_rows(handle, name: str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
+    allowed = set(fields)
+    for line, text in enumerate(handle, start=1):
+        if not text.strip():
+            continue
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as exc:
+            bad.append(BadRow(name, line, "row", f"not JSON: {exc.msg}"))
+            continue
+        if not isinstance(row, dict):
+            bad.append(BadRow(name, line, "row", "each line must be one JSON object"))
+            continue
+        unknown = sorted(set(row) - allowed)
+        if unknown:
+            bad.append(BadRow(name, line, unknown[0], f"unknown field; expected only {', '.join(fields)}"))
+            continue
+        yield line, row
+
+
+def _header_ok(name: str, header: list[str], fields: tuple[str, ...], bad: list[BadRow]) -> bool:
+    found = len(bad)
+    for column in header:
+        if column not in fields:
+            bad.append(BadRow(name, 1, column or "header",
+                              f"unknown column; expected {', '.join(fields)}"))
+    for column in fields:
+        if column not in header and column not in _OPTIONAL:
+            bad.append(BadRow(name, 1, column, "missing column"))
+    if len(set(header)) != len(header):
+        bad.append(BadRow(name, 1, "header", "a column appears twice"))
+    return len(bad) == found
+
+
+def _text(row: Row, field: str) -> str:
+    value = row.get(field)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise _Bad(field, f"expected text, found {type(value).__name__}")
+
+
+def _required(row: Row, field: str) -> str:
+    value = _text(row, field)
+    if not value:
+        raise _Bad(field, "required, but empty")
+    return sys.intern(value) if field == "member_id" else value
+
+
+def _optional(row: Row, field: str) -> str:
+    return _text(row, field)
+
+
+def _address(row: Row) -> str:
+    try:
+        return checksum_address(_required(row, "address"))
+    except BadInput as exc:
+        raise _Bad("address", str(exc)) from None
+
+
+def _member(row: Row, members: Mapping[MemberId, Member]) -> MemberId:
+    member_id = _required(row, "member_id")
+    member = members.get(MemberId(member_id))
+    if member is None:
+        raise _Bad("member_id", f"unknown member {member_id!r}: add them to the members file first")
+    return member.member_id
+
+
+def _int(text: str, field: str) -> int:
+    if _WHOLE.match(text) is None:
+        raise _Bad(field, f"{text!r} is not a whole number")
+    return int(text)
+
+
+def _positive_int(row: Row, field: str) -> int:
+    value = row.get(field)
+    if isinstance(value, float):
+        raise _Bad(field, f"{value!r} is not a whole number of cents")
+    number = value if type(value) is int else _int(_text(row, field), field)
+    if number <= 0:
+        raise _Bad(field, f"{number} must be a whole number of cents above zero")
+    return number
+
+
+def _choice(row: Row, field: str, options: dict[str, object]):
+    value = _text(row, field)
+    try:
+        return options[value]
+    except KeyError:
+        raise _Bad(field, f"{value!r} is not one of {', '.join(options)}") from None
+
+
+def _time(row: Row, field: str) -> datetime:
+    text = _text(row, field)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Bad(field, f"{text!r} is not an ISO 8601 time, e.g. 2026-11-03T18:30:00+08:00") from None
+    if when.tzinfo is None:
+        raise _Bad(field, f"{text!r} has no UTC offset: add one, e.g. +08:00")
+    return when.astimezone(timezone.utc)
+
+
+def _referral_cycles(members: Mapping[MemberId, Member]) -> list[MemberId]:
+    """Members on a referral cycle (each member has one referrer, so cycles are found by walking up)."""
+    state: dict[MemberId, int] = {}  # 1 = on the current walk, 2 = done
+    cyclic: list[MemberId] = []
+    for start in members:
+        walk: list[MemberId] = []
+        node: MemberId | None = start
+        while node is not None and node not in state:
+            state[node] = 1
+            walk.append(node)
+            parent = members[node].referrer_id
+            node = parent if parent in members else None
+        if node is not None and state[node] == 1:
+            cyclic.extend(walk[walk.index(node):])
+        for seen in walk:
+            state[seen] = 2
+    return cyclic
+
+
+def _refuse_if_bad(name: str, bad: list[BadRow]) -> None:
+    if bad:
+        raise BadFile(name, sorted(bad, key=lambda r: r.line))

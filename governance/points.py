@@ -1,0 +1,193 @@
+"""Growth points (成长值): one `Award` per piece of evidence (DESIGN.md "Growth points").
+
+Every award is a record (member, points, kind, evidence id, time) so it can be minted on chain with
+`evidence_hash(evidence_id)`. Awards are idempotent per evidence id: a second review of the same order,
+a second check-in the same day or a sixth share in a day earns nothing.
+
+Awards are a pure function of the events up to a time: an order refunded next month still earned its
+points this month, and next month's refund takes them back. So a month already closed never changes
+when later data arrives.
+"""
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+
+from eth_hash.auto import keccak
+
+from governance.models import Activity, ActivityKind, Member, MemberId, Order
+from governance.rules import PointsRules
+
+
+class AwardKind(StrEnum):
+    ORDER = "order"
+    REFUND = "refund"
+    INVITE = "invite"
+    INVITE_REVERSAL = "invite_reversal"
+    REVIEW = "review"
+    CHECKIN = "checkin"
+    SHARE = "share"
+    PROFILE = "profile"
+    GROUP_OPEN = "group_open"
+
+
+ACTIVITY_KINDS = frozenset({AwardKind.REVIEW, AwardKind.CHECKIN, AwardKind.SHARE, AwardKind.PROFILE,
+                            AwardKind.GROUP_OPEN})
+"""Award kinds that per-level daily caps limit; paid orders, refunds and invites are never capped, so a
+refund always takes back exactly what its order gave."""
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """Points for one piece of evidence; `source` is the id the evidence id is built from."""
+
+    member_id: MemberId
+    points: int
+    kind: AwardKind
+    source: str
+    at: datetime
+
+    @property
+    def evidence_id(self) -> str:
+        """Unique per award, e.g. `order:O-1001`, `checkin:M-7:2026-11-03`."""
+        return f"{self.kind.value}:{self.source}"
+
+
+def evidence_hash(evidence_id: str) -> bytes:
+    """The bytes32 stored on chain with a minted award: keccak256 of the evidence id in UTF-8."""
+    return keccak(evidence_id.encode("utf-8"))
+
+
+def order_points(amount_cents: int, rules: PointsRules) -> int:
+    """Points for a paid amount: `order_per_yuan` per whole yuan (a refund takes back the same)."""
+    return amount_cents * rules.order_per_yuan // 100
+
+
+def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], rules: PointsRules,
+                 until: datetime) -> list[Award]:
+    """Awards for payments, refunds and invites that happened before `until` (unsorted).
+
+    The referrer of a friend holds one `invite_first_order` bonus while the friend has a paid order that
+    is not refunded: given on the friend's first payment, reversed if that order is refunded, and moved
+    at once to the friend's earliest other live order if there is one. So a refunded order ends up
+    exactly as if it had never been placed.
+    """
+    awards: list[Award] = []
+    by_friend: dict[MemberId, list[Order]] = defaultdict(list)
+    for order in orders:
+        if order.paid_at >= until:
+            continue
+        points = order_points(order.amount_cents, rules)
+        awards.append(Award(order.member_id, points, AwardKind.ORDER, order.order_id, order.paid_at))
+        refunded = order.refunded_at is not None and order.refunded_at < until
+        if refunded:
+            awards.append(Award(order.member_id, -points, AwardKind.REFUND, order.order_id, order.refunded_at))
+        if rules.invite_first_order and members[order.member_id].referrer_id is not None:
+            by_friend[order.member_id].append(order)
+    for friend, friend_orders in by_friend.items():
+        referrer = members[friend].referrer_id
+        assert referrer is not None
+        awards.extend(_invite_awards(referrer, friend_orders, rules.invite_first_order, until))
+    return awards
+
+
+def _invite_awards(referrer: MemberId, orders: list[Order], bonus: int, until: datetime) -> list[Award]:
+    events: list[tuple[datetime, int, str, Order]] = []  # (time, 0 = pay / 1 = refund, order id, order)
+    for o in orders:
+        events.append((o.paid_at, 0, o.order_id, o))
+        if o.refunded_at is not None and o.refunded_at < until:
+            events.append((o.refunded_at, 1, o.order_id, o))
+    events.sort(key=lambda e: e[:3])
+    awards: list[Award] = []
+    live: list[tuple[datetime, str]] = []  # heap of live orders by (paid_at, order id)
+    refunded: set[str] = set()
+    holder: str | None = None
+    for at, is_refund, order_id, order in events:
+        if not is_refund:
+            heapq.heappush(live, (order.paid_at, order_id))
+            if holder is None:
+                holder = order_id
+                awards.append(Award(referrer, bonus, AwardKind.INVITE, order_id, at))
+            continue
+        refunded.add(order_id)
+        if order_id != holder:
+            continue
+        awards.append(Award(referrer, -bonus, AwardKind.INVITE_REVERSAL, order_id, at))
+        while live and live[0][1] in refunded:
+            heapq.heappop(live)
+        holder = live[0][1] if live else None
+        if holder is not None:
+            awards.append(Award(referrer, bonus, AwardKind.INVITE, holder, at))
+    return awards
+
+
+def activity_awards(activities: Iterable[Activity], rules: PointsRules, tz: tzinfo,
+                    until: datetime) -> list[Award]:
+    """Awards for activities before `until`, in time order, before any daily cap.
+
+    One review award per reviewed order (the rating is never read), one check-in per local day, at most
+    `share_daily_max` shares per local day, one profile completion ever, one award per opened group.
+    """
+    awards: list[Award] = []
+    seen: set[tuple[AwardKind, str]] = set()
+    shares: dict[tuple[MemberId, date], int] = defaultdict(int)
+    for a in sorted((a for a in activities if a.at < until), key=lambda a: (a.at, a.activity_id)):
+        kind, points, source = _ACTIVITY[a.kind](a, rules, tz)
+        if not points or (kind, source) in seen:
+            continue
+        if kind is AwardKind.SHARE:
+            day = (a.member_id, a.at.astimezone(tz).date())
+            if shares[day] >= rules.share_daily_max:
+                continue
+            shares[day] += 1
+        seen.add((kind, source))
+        awards.append(Award(a.member_id, points, kind, source, a.at))
+    return awards
+
+
+_ACTIVITY: dict[ActivityKind, Callable[[Activity, PointsRules, tzinfo], tuple[AwardKind, int, str]]] = {
+    ActivityKind.REVIEW: lambda a, r, tz: (AwardKind.REVIEW, r.review, a.ref or a.activity_id),
+    ActivityKind.SHARE: lambda a, r, tz: (AwardKind.SHARE, r.share, a.activity_id),
+    ActivityKind.CHECKIN: lambda a, r, tz: (AwardKind.CHECKIN, r.checkin,
+                                            f"{a.member_id}:{a.at.astimezone(tz).date().isoformat()}"),
+    ActivityKind.PROFILE: lambda a, r, tz: (AwardKind.PROFILE, r.profile, a.member_id),
+    ActivityKind.GROUP_OPEN: lambda a, r, tz: (AwardKind.GROUP_OPEN, r.group_open, a.ref or a.activity_id),
+}
+
+
+def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int | None],
+                     tz: tzinfo) -> list[Award]:
+    """Limit activity points per member per local day to `cap_of(member)`; `awards` in time order.
+
+    The award that crosses the cap is cut to what is left and later ones that day are dropped; order,
+    refund and invite awards pass unchanged.
+    """
+    kept: list[Award] = []
+    used: dict[tuple[MemberId, date], int] = defaultdict(int)
+    for award in awards:
+        cap = cap_of(award.member_id) if award.kind in ACTIVITY_KINDS else None
+        if cap is None:
+            kept.append(award)
+            continue
+        day = (award.member_id, award.at.astimezone(tz).date())
+        room = cap - used[day]
+        if room <= 0:
+            continue
+        if award.points > room:
+            award = Award(award.member_id, room, award.kind, award.source, award.at)
+        used[day] += award.points
+        kept.append(award)
+    return kept
+
+
+def totals(awards: Iterable[Award], start: datetime, end: datetime) -> dict[MemberId, int]:
+    """Net points per member from awards in [start, end)."""
+    out: dict[MemberId, int] = defaultdict(int)
+    for award in awards:
+        if start <= award.at < end:
+            out[award.member_id] += award.points
+    return dict(out)
