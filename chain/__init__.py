@@ -1,0 +1,18 @@
+"""Linli's chain adapter: the only package that imports web3.
+
+    connect       open_chain(kind | rpc_url) -> Chain           (embedded py-evm, Anvil, Ganache, any RPC)
+    base          Chain: w3, signers, chain_id, increase_time, mine, snapshot/revert, close
+    embedded      EmbeddedChain (in-process py-evm, the default)
+    nodes         LocalNode: Anvil/Ganache on a free port, readiness wait, logs, clean stop
+    rpc           RpcChain over HTTP (dev-method dialects of Anvil, Ganache, Hardhat)
+    provider      RetryingHTTPProvider; retry: RetryPolicy, backoff on transient RPC failures only
+    keys          dev accounts, LINLI_PRIVATE_KEY, keystore + LINLI_KEYSTORE_PASSWORD
+    nonces        NonceManager for many transactions in flight
+    artifacts     build/contracts/<Name>.json
+    reverts       RevertDecoder: custom errors by name with arguments, Error(string), Panic
+    transactions  Transactor: call / send / send_many / deploy, reverts raised as ContractCustomError
+    events        EventDecoder, LogFetcher (eth_getLogs windows, bisected when a node refuses)
+    errors        ChainError and friends, under governance.errors.LinliError
+
+Everything above `chain` (api, CLI, scripts) talks to chains only through this package.
+"""

@@ -1,0 +1,54 @@
+"""The default backend: an in-process py-evm chain (eth-tester). No node, no port, instant blocks.
+
+Same dev accounts as the local nodes (the dev mnemonic), 30M block gas limit, Shanghai rules (what the
+contracts are compiled for and the most Ganache can run), time travel and snapshots.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from eth.vm.forks import ShanghaiVM
+from eth_tester import EthereumTester, PyEVMBackend
+from web3 import EthereumTesterProvider, Web3
+
+from chain.base import Chain
+from chain.keys import DEV_HD_PATH, DEV_MNEMONIC, dev_signers
+
+BLOCK_GAS_LIMIT = 30_000_000
+
+
+class EmbeddedChain(Chain):
+    """A fresh chain in this process; everything is lost when the object goes away."""
+
+    def __init__(self, *, accounts: int = 10, gas_limit: int = BLOCK_GAS_LIMIT) -> None:
+        backend = PyEVMBackend.from_mnemonic(
+            DEV_MNEMONIC,
+            num_accounts=accounts,
+            hd_path=DEV_HD_PATH,
+            genesis_parameters=PyEVMBackend.generate_genesis_params({"gas_limit": gas_limit}),
+            vm_configuration=((0, ShanghaiVM),),
+        )
+        self.tester = EthereumTester(backend)
+        super().__init__(
+            Web3(EthereumTesterProvider(self.tester)),
+            dev_signers(accounts),
+            name="embedded",
+            rpc="embedded",
+        )
+
+    def increase_time(self, seconds: int) -> int:
+        target = self.timestamp() + seconds
+        self.tester.time_travel(target)
+        return target
+
+    def mine(self, blocks: int = 1) -> int:
+        if blocks > 0:
+            self.tester.mine_blocks(blocks)
+        return self.block_number()
+
+    def snapshot(self) -> Any:
+        return self.tester.take_snapshot()
+
+    def revert(self, snapshot_id: Any) -> None:
+        self.tester.revert_to_snapshot(snapshot_id)
+        self.nonces.forget()

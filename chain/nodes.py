@@ -1,0 +1,164 @@
+"""Local Anvil or Ganache nodes that Linli starts and stops itself, on a free port (never the shared 8545).
+
+The node's output goes to a log file (its tail is quoted when start-up fails); readiness means answering
+`eth_chainId`; `stop` ends the node's own process group, politely first. Both nodes get the dev mnemonic,
+a 30M block gas limit and Shanghai rules (Ganache's newest); Ganache also a non-zero gas price, without
+which London-rule transactions sit in its mempool for ever.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import requests
+
+from chain.errors import NodeStartError
+from chain.keys import DEV_MNEMONIC
+
+NodeKind = Literal["anvil", "ganache"]
+SHARED_PORT = 8545  # brownie's; Linli's own nodes never take it
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks; 8545 is refused)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port != SHARED_PORT:
+            return port
+
+
+def _executable(kind: NodeKind) -> str:
+    """The project's own node binary (node_modules/.bin) first, then PATH."""
+    local = _ROOT / "node_modules" / ".bin" / kind
+    if local.exists():
+        return str(local)
+    found = shutil.which(kind)
+    if found is None:
+        raise NodeStartError(f"{kind} not found: run toolchain/bootstrap.sh (installs it into node_modules)")
+    return found
+
+
+class LocalNode:
+    """One Anvil or Ganache process. Use as a context manager, or call `start` and `stop`."""
+
+    def __init__(
+        self,
+        kind: NodeKind,
+        *,
+        port: int | None = None,
+        accounts: int = 10,
+        gas_limit: int = 30_000_000,
+        gas_price_wei: int = 10**9,
+        startup_timeout: float = 60.0,
+        log_path: Path | None = None,
+    ) -> None:
+        if kind not in ("anvil", "ganache"):
+            raise NodeStartError(f"unknown node kind {kind!r}: use anvil or ganache")
+        self.kind: NodeKind = kind
+        self.port = port or free_port()
+        self.accounts, self.gas_limit, self.gas_price_wei = accounts, gas_limit, gas_price_wei
+        self.startup_timeout = startup_timeout
+        self.log_path = log_path or Path(tempfile.mkstemp(prefix=f"linli-{kind}-", suffix=".log")[1])
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        """The full command line (no secrets: the dev mnemonic is public)."""
+        if self.kind == "anvil":
+            return [
+                _executable("anvil"), "--host", "127.0.0.1", "--port", str(self.port),
+                "--mnemonic", DEV_MNEMONIC, "--accounts", str(self.accounts),
+                "--gas-limit", str(self.gas_limit), "--hardfork", "shanghai",
+            ]
+        return [
+            _executable("ganache"), "--server.host", "127.0.0.1", "--server.port", str(self.port),
+            "--wallet.mnemonic", DEV_MNEMONIC, "--wallet.totalAccounts", str(self.accounts),
+            "--wallet.defaultBalance", "10000",
+            "--miner.blockGasLimit", str(self.gas_limit), "--hardfork", "shanghai",
+            "--miner.defaultGasPrice", str(self.gas_price_wei),
+        ]
+
+    def start(self) -> LocalNode:
+        """Launch the node and wait until it answers JSON-RPC; NodeStartError (with its log) if it does not."""
+        if self._process is not None:
+            return self
+        with open(self.log_path, "wb") as log:
+            self._process = subprocess.Popen(
+                self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group, so stop() also ends its children
+            )
+        try:
+            self._wait_ready()
+        except NodeStartError:
+            self.stop()
+            raise
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        body = {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise NodeStartError(
+                    f"{self.kind} exited with code {self._process.returncode} on port {self.port}:\n"
+                    f"{self.log_tail()}"
+                )
+            try:
+                if "result" in requests.post(self.url, json=body, timeout=1).json():
+                    return
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(0.1)
+        raise NodeStartError(f"{self.kind} not ready after {self.startup_timeout:.0f} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The last lines the node printed."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:])
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM the node's process group, SIGKILL it if still alive after `timeout` seconds."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=timeout)
+            except ProcessLookupError:
+                pass
+        else:
+            process.wait()
+
+    def __enter__(self) -> LocalNode:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

@@ -1,0 +1,215 @@
+"""Sending transactions and making calls, with reverts turned into named Linli errors.
+
+Every state change goes: estimate gas (a revert surfaces here, before anything is signed) → sign locally with
+the sender's key → send raw → wait for the receipt → check its status. A mined transaction with status 0 is
+replayed as an eth_call on the state before it to recover the revert reason. Nonces come from the chain's
+`NonceManager`, so `send_many` can put many transactions in flight and wait for them together.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Union
+
+from eth_account.signers.local import LocalAccount
+from eth_typing import ChecksumAddress
+from eth_utils import keccak
+from hexbytes import HexBytes
+from web3.contract import Contract
+from web3.contract.contract import ContractConstructor, ContractFunction
+from web3.exceptions import TimeExhausted
+from web3.types import BlockIdentifier, TxParams, TxReceipt
+
+from chain.artifacts import Artifact
+from chain.base import Chain
+from chain.errors import ChainError, TransactionReverted
+from chain.reverts import RevertDecoder, revert_data
+from governance.errors import LinliError
+
+Callish = Union[ContractFunction, ContractConstructor]
+_ALREADY_SENT = ("already known", "known transaction", "already imported")
+_NONCE_STALE = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A signed transaction not yet sent: its hash is known before the node sees it."""
+
+    label: str
+    raw: bytes
+    tx: TxParams
+    sender: ChecksumAddress
+
+    @property
+    def tx_hash(self) -> HexBytes:
+        return HexBytes(keccak(self.raw))
+
+
+class Transactor:
+    """Sends and calls contract functions on `chain`, decoding reverts with `decoder`.
+
+    `names` maps deployed addresses to contract names, so errors say `RuleBook.setPoolRate` rather than
+    an address; `deploy` and `register` fill it.
+    """
+
+    def __init__(
+        self,
+        chain: Chain,
+        decoder: RevertDecoder,
+        *,
+        gas_margin_percent: int = 20,
+        receipt_timeout: float = 120.0,
+    ) -> None:
+        self.chain, self.decoder = chain, decoder
+        self.gas_margin_percent = gas_margin_percent
+        self.receipt_timeout = receipt_timeout
+        self.names: dict[str, str] = {}
+
+    def register(self, contract: Contract, name: str) -> Contract:
+        """Remember `name` for `contract.address` (used in error messages); returns the contract."""
+        self.names[contract.address.lower()] = name
+        return contract
+
+    def label(self, fn: Callish) -> str:
+        """`Contract.function` for messages."""
+        if isinstance(fn, ContractConstructor):
+            return "constructor"
+        owner = self.names.get(str(fn.address).lower(), str(fn.address))
+        return f"{owner}.{fn.fn_name}"
+
+    def _decoded(self, exc: Exception, label: str) -> Exception:
+        """The exception to raise for `exc`: a decoded TransactionReverted when it was a revert."""
+        if isinstance(exc, LinliError):
+            return exc
+        data = revert_data(exc)
+        return exc if data is None else self.decoder.to_error(data, context=label)
+
+    def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest", sender: str | None = None) -> Any:
+        """eth_call `fn`; a revert raises TransactionReverted / ContractCustomError naming the error."""
+        params: TxParams = {"from": sender or self.chain.accounts[0]}  # type: ignore[typeddict-item]
+        try:
+            return fn.call(params, block_identifier=block)
+        except Exception as exc:
+            raise self._decoded(exc, self.label(fn)) from exc
+
+    def prepare(
+        self,
+        fn: Callish,
+        sender: LocalAccount,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+        label: str | None = None,
+    ) -> Prepared:
+        """Estimate (raising on revert), then build and sign with the next nonce of `sender`."""
+        label = label or self.label(fn)
+        base: TxParams = {"from": sender.address, "value": value}  # type: ignore[typeddict-item]
+        if gas is None:
+            try:
+                estimate = fn.estimate_gas(base)
+            except Exception as exc:
+                raise self._decoded(exc, label) from exc
+            gas = estimate * (100 + self.gas_margin_percent) // 100
+        tx = fn.build_transaction(
+            {
+                **base,
+                "gas": gas,
+                "chainId": self.chain.chain_id,
+                "nonce": self.chain.nonces.take(sender.address),
+                **self.chain.fee_fields(),  # type: ignore[typeddict-item]
+            }
+        )
+        signed = sender.sign_transaction(tx)  # type: ignore[arg-type]
+        return Prepared(label=label, raw=bytes(signed.raw_transaction), tx=tx, sender=sender.address)
+
+    def submit(self, prepared: Prepared) -> HexBytes:
+        """Send signed bytes; a resend the node already has counts as sent (retries can cause that)."""
+        try:
+            return HexBytes(self.chain.w3.eth.send_raw_transaction(prepared.raw))
+        except Exception as exc:
+            text = str(exc).lower()
+            if any(word in text for word in _ALREADY_SENT):
+                return prepared.tx_hash
+            self.chain.nonces.forget(prepared.sender)
+            if any(word in text for word in _NONCE_STALE):
+                raise ChainError(f"{prepared.label}: stale nonce ({exc}); the next send re-reads it") from exc
+            raise self._decoded(exc, prepared.label) from exc
+
+    def wait(self, prepared: Prepared, tx_hash: HexBytes) -> TxReceipt:
+        """Wait for the receipt; status 0 raises the decoded revert."""
+        try:
+            receipt = self.chain.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=self.receipt_timeout, poll_latency=0.05
+            )
+        except TimeExhausted as exc:
+            raise ChainError(
+                f"{prepared.label}: no receipt for {tx_hash.to_0x_hex()} after {self.receipt_timeout:.0f} s"
+            ) from exc
+        if receipt["status"] != 1:
+            raise self._mined_revert(prepared, receipt)
+        return receipt
+
+    def _mined_revert(self, prepared: Prepared, receipt: TxReceipt) -> TransactionReverted:
+        """Replay the failed transaction on the state before its block to learn why it reverted."""
+        replay: TxParams = {
+            k: prepared.tx[k] for k in ("from", "to", "data", "value", "gas") if k in prepared.tx  # type: ignore[misc]
+        }
+        tx_hash = receipt["transactionHash"].to_0x_hex()
+        try:
+            self.chain.w3.eth.call(replay, block_identifier=receipt["blockNumber"] - 1)
+        except Exception as exc:
+            data = revert_data(exc)
+            if data is not None:
+                return self.decoder.to_error(data, context=prepared.label, tx_hash=tx_hash)
+        return TransactionReverted(
+            f"{prepared.label}: transaction {tx_hash} reverted (gas used {receipt['gasUsed']} of "
+            f"{prepared.tx.get('gas')}; out of gas?)",
+            tx_hash=tx_hash,
+        )
+
+    def send(
+        self,
+        fn: Callish,
+        sender: LocalAccount,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+        label: str | None = None,
+    ) -> TxReceipt:
+        """Estimate, sign, send and wait; returns the successful receipt or raises the decoded revert."""
+        prepared = self.prepare(fn, sender, value=value, gas=gas, label=label)
+        return self.wait(prepared, self.submit(prepared))
+
+    def send_many(
+        self,
+        fns: Sequence[Callish],
+        sender: LocalAccount,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[TxReceipt]:
+        """Send independent transactions back to back, then wait for all (much faster on a real node).
+
+        Each is estimated on the state before any of them is mined, so they must not depend on each other.
+        `progress(done, total)` is called after each receipt.
+        """
+        in_flight = []
+        for fn in fns:
+            prepared = self.prepare(fn, sender)
+            in_flight.append((prepared, self.submit(prepared)))
+        receipts = []
+        for done, (prepared, tx_hash) in enumerate(in_flight, start=1):
+            receipts.append(self.wait(prepared, tx_hash))
+            if progress is not None:
+                progress(done, len(in_flight))
+        return receipts
+
+    def deploy(self, artifact: Artifact, *args: Any, sender: LocalAccount) -> Contract:
+        """Deploy `artifact` with constructor `args`; returns the bound contract (its name registered)."""
+        if not artifact.bytecode:
+            raise ChainError(f"{artifact.name} has no bytecode (an interface or abstract contract?)")
+        factory = self.chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        receipt = self.send(factory.constructor(*args), sender, label=f"deploy {artifact.name}")
+        address = receipt["contractAddress"]
+        if address is None:
+            raise ChainError(f"deploy {artifact.name}: receipt has no contract address")
+        return self.register(self.chain.w3.eth.contract(address=address, abi=artifact.abi), artifact.name)
