@@ -114,7 +114,7 @@ def commission_lines(
     members: Iterable[Member], orders: Iterable[Order], rules: CommissionRules, tz: tzinfo
 ) -> list[CommissionLine]:
     """Every commission line of every period, in settlement order (period, paid time, order id, level)."""
-    return _Engine(build_structure(members), _unique_orders(orders), rules, tz).run()
+    return _Engine(build_structure(members), unique_orders(orders), rules, tz).run()
 
 
 def commission_for_period(
@@ -135,7 +135,8 @@ def totals(lines: Iterable[CommissionLine]) -> dict[MemberId, int]:
     return {earner: cents for earner, cents in sorted(net.items()) if cents}
 
 
-def _unique_orders(orders: Iterable[Order]) -> list[Order]:
+def unique_orders(orders: Iterable[Order]) -> list[Order]:
+    """One record per order id, sorted by (paid_at, order_id); a refunded record supersedes a paid one."""
     unique: dict[str, Order] = {}
     for order in orders:
         if type(order.amount_cents) is not int or order.amount_cents <= 0:

@@ -2,12 +2,33 @@
 
 The rules are the `[pool]` table of the rules file. The pool rate is bounded to 100..300 bps (1–3%) as on
 chain in the RuleBook.
+
+- Size: pool = floor(GMV x rate_bps / 10000) when GMV >= target, else 0 (`pool_cents`).
+- Eligible: own paid consumer sales >= `min_own_sales_cents` and active days >= `min_active_days`. Sales
+  are the member's OWN purchases paid in the month and not refunded by its end, never team volume.
+- Score: w_sales x sales_i / sum(sales) + w_active x active_i / sum(active) over the eligible, exact
+  Fractions; a term whose sum is 0 counts 0 for everyone. Entitlement = pool x score_i / sum(score).
+- Cap: entitlements above `cap_cents` are cut to the cap and the excess re-split pro rata to score among
+  the uncapped, repeated until nobody is over.
+- Rounding: largest remainder. Everyone gets the floor of its entitlement; the cents left go one each to
+  the largest fractional remainders, ties to the smaller member id. So sum(payouts) == distributed exactly
+  and nobody is pushed over the cap.
+- Not distributed: if nobody is eligible (or every score is 0), or every eligible member is capped, what
+  cannot be paid is `undistributed_cents`. It stays with the co-op and is reported; it is NOT added to the
+  next month's pool, so every published pool stays exactly GMV x rate. Always
+  sum(payouts) + undistributed_cents == pool_cents.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import tzinfo
+from fractions import Fraction
 
-from governance.errors import RulesError
+from governance.commission import unique_orders
+from governance.errors import BadInput, RulesError
+from governance.models import Activity, MemberId, Order, OrderStatus
+from governance.period import Period
 
 MIN_RATE_BPS = 100
 MAX_RATE_BPS = 300
@@ -53,3 +74,112 @@ class PoolRules:
             )
         if self.cap_cents is not None and (type(self.cap_cents) is not int or self.cap_cents <= 0):
             raise RulesError(f"pool.cap_cents {self.cap_cents!r}: a whole number of cents > 0, or leave it out")
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSplit:
+    """The month's pool and who gets what; `payouts` holds every eligible member (0 cents possible)."""
+
+    pool_cents: int
+    payouts: Mapping[MemberId, int]
+    undistributed_cents: int
+    scores: Mapping[MemberId, Fraction]
+
+
+def pool_cents(gmv_cents: int, rules: PoolRules) -> int:
+    """floor(GMV x rate / 10000) when the target is met, else 0."""
+    if type(gmv_cents) is not int or gmv_cents < 0:
+        raise BadInput(f"GMV {gmv_cents!r}: whole cents >= 0")
+    return gmv_cents * rules.rate_bps // 10_000 if gmv_cents >= rules.target_cents else 0
+
+
+def split_pool(
+    gmv_cents: int, own_sales: Mapping[MemberId, int], active_days: Mapping[MemberId, int], rules: PoolRules
+) -> PoolSplit:
+    """Size the pool from GMV and split it among the eligible members."""
+    for name, table in (("own sales", own_sales), ("active days", active_days)):
+        for member, value in table.items():
+            if type(value) is not int or value < 0:
+                raise BadInput(f"{name} of {member!r}: {value!r} must be a whole number >= 0")
+    pool = pool_cents(gmv_cents, rules)
+    eligible = sorted(m for m in set(own_sales) | set(active_days)
+                      if own_sales.get(m, 0) >= rules.min_own_sales_cents
+                      and active_days.get(m, 0) >= rules.min_active_days)
+    scores = _scores(eligible, own_sales, active_days, rules)
+    total_score = sum(scores.values(), Fraction(0))
+    if pool == 0 or total_score == 0:
+        return PoolSplit(pool, {m: 0 for m in eligible}, pool, scores)
+    shares = {m: score / total_score for m, score in scores.items()}
+    entitled = _capped({m: pool * share for m, share in shares.items()}, shares, rules.cap_cents)
+    distributed = sum(entitled.values(), Fraction(0))
+    payouts = largest_remainder(int(distributed), entitled)
+    return PoolSplit(pool, payouts, pool - int(distributed), scores)
+
+
+def _scores(eligible: list[MemberId], own_sales: Mapping[MemberId, int], active_days: Mapping[MemberId, int],
+            rules: PoolRules) -> dict[MemberId, Fraction]:
+    total_sales = sum(own_sales.get(m, 0) for m in eligible)
+    total_active = sum(active_days.get(m, 0) for m in eligible)
+    w_sales, w_active = Fraction(rules.weight_sales_bps, 10_000), Fraction(rules.weight_active_bps, 10_000)
+    return {
+        m: (w_sales * Fraction(own_sales.get(m, 0), total_sales) if total_sales else Fraction(0))
+        + (w_active * Fraction(active_days.get(m, 0), total_active) if total_active else Fraction(0))
+        for m in eligible
+    }
+
+
+def _capped(entitled: dict[MemberId, Fraction], shares: Mapping[MemberId, Fraction],
+            cap: int | None) -> dict[MemberId, Fraction]:
+    """Cut entitlements to the cap and re-split the excess pro rata among the uncapped, until stable.
+    Excess nobody can take (everyone capped, or the uncapped all score 0) is dropped: it is undistributed."""
+    if cap is None:
+        return entitled
+    amounts, capped = dict(entitled), set()
+    while True:
+        over = [m for m in amounts if m not in capped and amounts[m] > cap]
+        if not over:
+            return amounts
+        excess = sum((amounts[m] - cap for m in over), Fraction(0))
+        for m in over:
+            amounts[m] = Fraction(cap)
+        capped.update(over)
+        free_share = sum((shares[m] for m in amounts if m not in capped), Fraction(0))
+        if free_share == 0:
+            return amounts
+        for m in amounts:
+            if m not in capped:
+                amounts[m] += excess * shares[m] / free_share
+
+
+def largest_remainder(total: int, amounts: Mapping[MemberId, Fraction]) -> dict[MemberId, int]:
+    """Floors first, then the leftover cents one each to the largest remainders (ties: smaller member id).
+    `amounts` must sum to `total` exactly."""
+    if sum(amounts.values(), Fraction(0)) != total:
+        raise BadInput(f"largest_remainder: the amounts sum to {sum(amounts.values())}, not {total}")
+    floors = {m: a.numerator // a.denominator for m, a in amounts.items()}
+    leftover = total - sum(floors.values())
+    by_remainder = sorted(amounts, key=lambda m: (-(amounts[m] - floors[m]), m))
+    for m in by_remainder[:leftover]:
+        floors[m] += 1
+    return dict(sorted(floors.items()))
+
+
+def own_sales_cents(orders: Iterable[Order], period: Period, tz: tzinfo) -> dict[MemberId, int]:
+    """Each buyer's own purchases paid in `period` and not refunded by its end (never anyone else's)."""
+    end = period.end(tz)
+    sales: dict[MemberId, int] = {}
+    for order in unique_orders(orders):
+        refunded = order.status is OrderStatus.REFUNDED and order.refunded_at is not None and order.refunded_at < end
+        if period.contains(order.paid_at, tz) and not refunded:
+            sales[order.member_id] = sales.get(order.member_id, 0) + order.amount_cents
+    return sales
+
+
+def active_days(orders: Iterable[Order], activities: Iterable[Activity], period: Period,
+                tz: tzinfo) -> dict[MemberId, int]:
+    """Distinct local calendar days in `period` on which a member paid an order or recorded an activity."""
+    days: dict[MemberId, set[object]] = {}
+    for member, at in [(o.member_id, o.paid_at) for o in orders] + [(a.member_id, a.at) for a in activities]:
+        if period.contains(at, tz):
+            days.setdefault(member, set()).add(at.astimezone(tz).date())
+    return {member: len(seen) for member, seen in days.items()}
