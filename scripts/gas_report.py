@@ -19,6 +19,7 @@ from brownie import (
     BaselineGovernor,
     BaselineRootStore,
     BaselineToken,
+    RuleBook,
     TimelockController,
     accounts,
     chain,
@@ -27,40 +28,41 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from governance.merkle import StandardMerkleTree
+from scripts.deploy import deploy_linli
+
 # Members given weight in one batch for the mint comparison (the batch amortises 21,000 gas over them).
 MINT_COHORT = 20
-# Settings both governors run with (blocks / seconds on the token's clock). Gas does not depend on them.
-VOTING_DELAY = 1
-VOTING_PERIOD = 30
-TIMELOCK_DELAY = 60
-PROPOSAL_THRESHOLD = 0
-QUORUM_NUMERATOR = 4
-UNIT = 10**18
+# Both systems run Linli's "fast" deploy profile (seconds on the timestamp clock); gas does not depend on it.
+PROFILE = "fast"
 DESCRIPTION = "Raise the pool rate to 2.5% (250 bps)"
+NEW_POOL_RATE_BPS = 250
 FOR = 1
-
-TARGETS = {  # metric: (limit, meaning) for the ratios
-    "castVote_ratio": 1.15,
-    "publish_ratio": 1.01,
-    "mint_ratio": 0.6,
+PERIOD = 202611
+GMV_CENTS = 12_345_678_00
+# Ratio limits Linli must stay within (DESIGN.md "Figures to beat"); a miss is reported, never hidden.
+TARGETS = {
+    "castVote_ratio": 1.15,  # castVote / castVote_baseline
+    "publish_ratio": 1.01,  # publish_n100000 / publish_n10
+    "mint_ratio": 0.6,  # mint_per_member_batch / mint_plus_delegate_baseline
 }
-PUBLISH_CEILING = 80_000
+PUBLISH_CEILING = 80_000  # publish_n100000, gas
+VOTERS = ("proposer", "A", "B", "C", "D", "E")
 
 
 @dataclass
 class Dao:
-    """One governed system under test: the token, the governor, its timelock, and what it executes."""
+    """One governed system under test: token, governor, the timelock's one proposal action, how to mint."""
 
     name: str
     token: object
     governor: object
-    timelock: object
     action: tuple[str, bytes]  # (target, calldata) of the single proposal action
-    give_weight: Callable[[list, list[int]], dict[str, int]]
+    give_weight: Callable[[list, list[int]], dict[str, int]]  # returns the summed gas per transaction kind
 
 
 def _local_account(label: str):
-    """A deterministic keyed account (brownie's dev accounts have no exportable key), funded with gas."""
+    """A deterministic keyed account (it signs ballots and sends its own `delegate`), funded with gas money."""
     account = accounts.add(keccak(text=f"linli-gas-report:{label}").hex())
     if account.balance() == 0:
         accounts[0].transfer(account, "1 ether")
@@ -68,7 +70,7 @@ def _local_account(label: str):
 
 
 def _sign_ballot(governor, proposal_id: int, support: int, signer) -> bytes:
-    """EIP-712 `Ballot` signature that OpenZeppelin's `castVoteBySig` accepts."""
+    """EIP-712 `Ballot` signature that OpenZeppelin's `castVoteBySig` accepts, on the governor's own domain."""
     _fields, name, version, chain_id, verifying_contract, _salt, _ext = governor.eip712Domain()
     typed = {
         "types": {
@@ -86,12 +88,7 @@ def _sign_ballot(governor, proposal_id: int, support: int, signer) -> bytes:
             ],
         },
         "primaryType": "Ballot",
-        "domain": {
-            "name": name,
-            "version": version,
-            "chainId": chain_id,
-            "verifyingContract": verifying_contract,
-        },
+        "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying_contract},
         "message": {
             "proposalId": proposal_id,
             "support": support,
@@ -99,114 +96,185 @@ def _sign_ballot(governor, proposal_id: int, support: int, signer) -> bytes:
             "nonce": governor.nonces(signer.address),
         },
     }
-    signed = Account.sign_message(encode_typed_data(full_message=typed), signer.private_key)
-    return signed.signature
+    return Account.sign_message(encode_typed_data(full_message=typed), signer.private_key).signature
 
 
-def _advance(token, units: int) -> None:
-    """Move the token's ERC-6372 clock forward by `units` (blocks or seconds) and mine."""
-    if token.CLOCK_MODE() == "mode=timestamp":
-        chain.sleep(units)
-        chain.mine()
-    else:
-        chain.mine(units)
+def _advance(seconds: int) -> None:
+    """Move the timestamp clock (both tokens use ERC-6372 mode=timestamp) forward and mine a block."""
+    chain.sleep(seconds)
+    chain.mine()
 
 
-def _baseline_dao(deployer) -> Dao:
-    token = BaselineToken.deploy({"from": deployer})
-    timelock = TimelockController.deploy(TIMELOCK_DELAY, [], ["0x" + "00" * 20], deployer, {"from": deployer})
+def _linli_dao(deployer) -> tuple[Dao, object]:
+    system = deploy_linli(deployer, profile=PROFILE)
+    points, batches = system.points, iter(range(1, 1_000_000))
+
+    def give_weight(members, amounts):
+        batch_id = keccak(text=f"gas-report-batch-{next(batches)}")
+        evidence = [keccak(text=f"evidence-{batch_id.hex()}-{i}") for i in range(len(members))]
+        tx = points.awardBatch(batch_id, members, amounts, evidence, {"from": deployer})
+        return {"awardBatch": tx.gas_used}
+
+    action = (system.rule_book.address, system.rule_book.setPoolRate.encode_input(NEW_POOL_RATE_BPS))
+    return Dao("Linli", points, system.governor, action, give_weight), system
+
+
+def _baseline_dao(deployer, p: dict) -> Dao:
+    """The OZ Wizard system with Linli's settings and wiring, governing its own copy of the RuleBook."""
+    tx = {"from": deployer}
+    token = BaselineToken.deploy(tx)
+    timelock = TimelockController.deploy(p["timelock_min_delay"], [], [], deployer, tx)
     governor = BaselineGovernor.deploy(
-        token, timelock, VOTING_DELAY, VOTING_PERIOD, PROPOSAL_THRESHOLD, QUORUM_NUMERATOR, {"from": deployer}
+        token, timelock, p["voting_delay"], p["voting_period"], p["proposal_threshold"], p["quorum_numerator"], tx
     )
-    timelock.grantRole(timelock.PROPOSER_ROLE(), governor, {"from": deployer})
-    timelock.grantRole(timelock.CANCELLER_ROLE(), governor, {"from": deployer})
-    timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), deployer, {"from": deployer})
-    store = BaselineRootStore.deploy({"from": deployer})
-    # Same one action as on Linli's side in spirit: one state write by the timelock. TODO align with RuleBook.
-    action = (store.address, store.publish.encode_input(1, b"\x11" * 32))
+    for role in (timelock.PROPOSER_ROLE(), timelock.CANCELLER_ROLE(), timelock.EXECUTOR_ROLE()):
+        timelock.grantRole(role, governor, tx)
+    timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), deployer, tx)
+    rule_book = RuleBook.deploy(
+        timelock, p["level1_bps"], p["level2_bps"], p["pool_rate_bps"], p["gmv_target_cents"],
+        p["max_rate_change_bps"], tx,
+    )
 
     def give_weight(members, amounts):
         gas = {"mint": 0, "delegate": 0}
         for member, amount in zip(members, amounts):
-            gas["mint"] += token.mint(member, amount, {"from": deployer}).gas_used
+            gas["mint"] += token.mint(member, amount, tx).gas_used
             gas["delegate"] += token.delegate(member, {"from": member}).gas_used
         return gas
 
-    return Dao("baseline", token, governor, timelock, action, give_weight)
+    action = (rule_book.address, rule_book.setPoolRate.encode_input(NEW_POOL_RATE_BPS))
+    return Dao("baseline", token, governor, action, give_weight)
 
 
-def _run_governance(dao: Dao, deployer, voters: dict) -> dict[str, int]:
+def _run_governance(dao: Dao, relayer, voters: dict) -> dict[str, int]:
     """Weight, propose one action, five votes (one relayed by signature), queue, execute. Returns gas."""
-    gov, token = dao.governor, dao.token
-    # The absent proposer holds most of the supply; D alone reaches quorum; A, B, C and E hold one unit each,
-    # so the votes measured before quorum (B, C) and after it (E) are each not the first vote.
-    names = ["proposer", "A", "B", "C", "D", "E"]
-    amounts = [1_000_000 * UNIT, UNIT, UNIT, UNIT, 1_000_000 * UNIT, UNIT]
-    dao.give_weight([voters[n] for n in names], amounts)
-    _advance(token, 1)
+    gov = dao.governor
+    # The absent proposer and D each hold half the supply, so D alone reaches quorum; A, B, C and E hold one
+    # point each. B and C vote before quorum, E after it; none of them casts the first vote.
+    dao.give_weight([voters[n] for n in VOTERS], [1_000_000, 1, 1, 1, 1_000_000, 1])
+    _advance(1)
 
     target, calldata = dao.action
     tx = gov.propose([target], [0], [calldata], DESCRIPTION, {"from": voters["proposer"]})
-    gas = {"propose": tx.gas_used}
-    proposal_id = tx.return_value
-    _advance(token, VOTING_DELAY + 1)
+    gas, proposal_id = {"propose": tx.gas_used}, tx.return_value
+    _advance(gov.votingDelay() + 1)
 
     gas["castVote_first"] = gov.castVote(proposal_id, FOR, {"from": voters["A"]}).gas_used
     gas["castVote"] = gov.castVote(proposal_id, FOR, {"from": voters["B"]}).gas_used
     signature = _sign_ballot(gov, proposal_id, FOR, voters["C"])
-    gas["castVoteBySig"] = gov.castVoteBySig(
-        proposal_id, FOR, voters["C"], signature, {"from": deployer}
-    ).gas_used
+    gas["castVoteBySig"] = gov.castVoteBySig(proposal_id, FOR, voters["C"], signature, {"from": relayer}).gas_used
     gas["castVote_reaching_quorum"] = gov.castVote(proposal_id, FOR, {"from": voters["D"]}).gas_used
     gas["castVote_after_quorum"] = gov.castVote(proposal_id, FOR, {"from": voters["E"]}).gas_used
-    if gov.hasVoted(proposal_id, voters["B"]) is not True:
-        raise RuntimeError(f"{dao.name}: vote of B not recorded")
+    if not all(gov.hasVoted(proposal_id, voters[n]) for n in "ABCDE"):
+        raise RuntimeError(f"{dao.name}: a vote was not recorded")
 
-    _advance(token, gov.proposalDeadline(proposal_id) - token.clock() + 1)
+    _advance(gov.proposalDeadline(proposal_id) - dao.token.clock() + 1)
     description_hash = keccak(text=DESCRIPTION)
-    gas["queue"] = gov.queue([target], [0], [calldata], description_hash, {"from": deployer}).gas_used
-    chain.sleep(TIMELOCK_DELAY + 1)
-    chain.mine()
-    gas["execute"] = gov.execute([target], [0], [calldata], description_hash, {"from": deployer}).gas_used
+    gas["queue"] = gov.queue([target], [0], [calldata], description_hash, {"from": relayer}).gas_used
+    _advance(gov.proposalEta(proposal_id) - dao.token.clock() + 1)
+    gas["execute"] = gov.execute([target], [0], [calldata], description_hash, {"from": relayer}).gas_used
     if gov.state(proposal_id) != 7:  # ProposalState.Executed
         raise RuntimeError(f"{dao.name}: proposal not executed (state {gov.state(proposal_id)})")
     return gas
 
 
+def _distribution(members: int, pool_cents: int) -> tuple[str, bytes]:
+    """Merkle root of `members` deterministic payouts summing to `pool_cents`, and a stand-in record hash."""
+    share, rest = divmod(pool_cents, members)
+    payouts = [
+        ("0x" + keccak(text=f"member-{i}")[12:].hex(), share + (1 if i < rest else 0)) for i in range(members)
+    ]
+    root = StandardMerkleTree.of(payouts).root
+    record = json.dumps({"members": members, "merkle_root": root, "pool_cents": pool_cents}, sort_keys=True)
+    return root, keccak(text=record)
+
+
+def _publish(system, publisher, ledger_period: int, store, members: int) -> tuple[int, int]:
+    """Publish one distribution of `members` on Linli's ledger and on the bare root store: (gas, floor gas)."""
+    rate_bps, target_cents = system.rule_book.poolTerms()
+    pool_cents = GMV_CENTS * rate_bps // 10_000 if GMV_CENTS >= target_cents else 0
+    root, record_hash = _distribution(members, pool_cents)
+    tx = system.ledger.publish(ledger_period, GMV_CENTS, pool_cents, members, root, record_hash, {"from": publisher})
+    floor = store.publish(ledger_period, root, {"from": publisher})
+    return tx.gas_used, floor.gas_used
+
+
 def measure() -> dict:
     """Deploy both systems on the connected chain, run the same scenario on each, return the figures."""
     deployer = accounts[0]
-    voters = {n: _local_account(f"voter-{n}") for n in ["proposer", "A", "B", "C", "D", "E"]}
-    baseline = _baseline_dao(deployer)
-    base = _run_governance(baseline, deployer, voters)
-
+    voters = {n: _local_account(f"voter-{n}") for n in VOTERS}
     cohort = [_local_account(f"cohort-{i}") for i in range(MINT_COHORT)]
-    mint = baseline.give_weight(cohort, [UNIT] * MINT_COHORT)
+
+    linli, system = _linli_dao(deployer)
+    baseline = _baseline_dao(deployer, system.params)
+    report: dict = {}
+    for dao, suffix in ((linli, ""), (baseline, "_baseline")):
+        report.update({f"{k}{suffix}": v for k, v in _run_governance(dao, deployer, voters).items()})
+
+    amounts = [100 + i for i in range(MINT_COHORT)]
+    batch = linli.give_weight(cohort, amounts)
+    base = baseline.give_weight(cohort, amounts)
+    report["mint_per_member_batch"] = batch["awardBatch"] // MINT_COHORT
+    report["mint_baseline"] = base["mint"] // MINT_COHORT
+    report["delegate_baseline"] = base["delegate"] // MINT_COHORT
+    report["mint_plus_delegate_baseline"] = (base["mint"] + base["delegate"]) // MINT_COHORT
 
     store = BaselineRootStore.deploy({"from": deployer})
-    publish_floor = store.publish(202611, keccak(text="root"), {"from": deployer}).gas_used
+    report["publish_n10"], report["publish_floor_n10"] = _publish(system, deployer, PERIOD, store, 10)
+    report["publish_n100000"], report["publish_floor_n100000"] = _publish(system, deployer, PERIOD + 1, store, 100_000)
 
-    report = {f"{k}_baseline": v for k, v in base.items()}
-    report["mint_plus_delegate_baseline"] = (mint["mint"] + mint["delegate"]) // MINT_COHORT
-    report["publish_floor_baseline"] = publish_floor
+    report["castVote_ratio"] = round(report["castVote"] / report["castVote_baseline"], 4)
+    report["castVote_after_quorum_ratio"] = round(
+        report["castVote_after_quorum"] / report["castVote_after_quorum_baseline"], 4
+    )
+    report["castVoteBySig_ratio"] = round(report["castVoteBySig"] / report["castVoteBySig_baseline"], 4)
+    report["publish_ratio"] = round(report["publish_n100000"] / report["publish_n10"], 4)
+    report["mint_ratio"] = round(report["mint_per_member_batch"] / report["mint_plus_delegate_baseline"], 4)
+    report["targets_missed"] = [k for k, limit in TARGETS.items() if report[k] > limit] + (
+        ["publish_n100000"] if report["publish_n100000"] > PUBLISH_CEILING else []
+    )
     return report
 
 
-def _print_table(report: dict) -> None:
-    width = max(len(k) for k in report)
-    print()
-    for key, value in report.items():
-        shown = f"{value:>12,}" if isinstance(value, int) else f"{value:>12.3f}"
-        print(f"{key:<{width}}  {shown}")
-    print()
+ROWS = (  # (label, Linli key, baseline key)
+    ("propose (1 action)", "propose", "propose_baseline"),
+    ("castVote, first of the proposal", "castVote_first", "castVote_first_baseline"),
+    ("castVote, not the first (before quorum)", "castVote", "castVote_baseline"),
+    ("castVote reaching quorum", "castVote_reaching_quorum", "castVote_reaching_quorum_baseline"),
+    ("castVote after quorum", "castVote_after_quorum", "castVote_after_quorum_baseline"),
+    ("castVoteBySig, relayed", "castVoteBySig", "castVoteBySig_baseline"),
+    ("queue", "queue", "queue_baseline"),
+    ("execute (RuleBook.setPoolRate)", "execute", "execute_baseline"),
+    (f"weight for a new member (batch of {MINT_COHORT} vs mint + delegate)", "mint_per_member_batch",
+     "mint_plus_delegate_baseline"),
+    ("publish a distribution, 10 members", "publish_n10", "publish_floor_n10"),
+    ("publish a distribution, 100,000 members", "publish_n100000", "publish_floor_n100000"),
+)
 
 
-def main() -> None:
+def format_table(report: dict) -> str:
+    """The figures as a Markdown table (gas per transaction; the baseline column of publish is the bare floor)."""
+    lines = ["| operation | Linli | OZ baseline | Linli / baseline |", "|---|---:|---:|---:|"]
+    for label, ours, theirs in ROWS:
+        a, b = report[ours], report[theirs]
+        lines.append(f"| {label} | {a:,} | {b:,} | {a / b:.3f} |")
+    lines.append("")
+    for key, limit in TARGETS.items():
+        verdict = "ok" if report[key] <= limit else "MISSED"
+        lines.append(f"- {key} = {report[key]:.4f} (target <= {limit}): {verdict}")
+    verdict = "ok" if report["publish_n100000"] <= PUBLISH_CEILING else "MISSED"
+    lines.append(f"- publish_n100000 = {report['publish_n100000']:,} gas (target <= {PUBLISH_CEILING:,}): {verdict}")
+    return "\n".join(lines)
+
+
+def main() -> dict:
     report = measure()
-    _print_table(report)
+    print()
+    print(format_table(report))
     text = json.dumps(report, sort_keys=True)
     print(text)
     if path := os.environ.get("LINLI_GAS_JSON"):
         with open(path, "w", encoding="utf-8") as out:
             out.write(text + "\n")
         print(f"written to {path}")
+    return report
