@@ -26,6 +26,9 @@ class Growth:
     awards: dict[Period, list[Award]]
     levels: dict[Period, dict[MemberId, LevelState]]
 
+    def awards_in(self, period: Period) -> list[Award]:
+        return self.awards.get(period, [])
+
     def level(self, period: Period, member_id: MemberId) -> LevelState:
         return self.levels.get(period, {}).get(member_id, START)
 

@@ -62,7 +62,8 @@ def load_coop(members: Path | str, orders: Path | str, activities: Path | str) -
 
 
 def load_members(path: Path | str) -> dict[MemberId, Member]:
-    """Members by id, checking ids, addresses, referrers (known, not oneself, no cycles) and join times."""
+    """Members by id, checking ids, addresses, join times and referrers (known, not oneself, joined
+    earlier, no cycles)."""
     name = str(path)
     bad: list[BadRow] = []
     parsed: list[tuple[int, Member]] = []
@@ -99,6 +100,9 @@ def load_members(path: Path | str) -> dict[MemberId, Member]:
         elif member.referrer_id not in members:
             bad.append(BadRow(name, lines[member_id], "referrer_id",
                               f"unknown referrer {member.referrer_id!r}: add that member or leave it empty"))
+        elif members[member.referrer_id].joined_at > member.joined_at:
+            bad.append(BadRow(name, lines[member_id], "referrer_id",
+                              f"referrer {member.referrer_id!r} joined after this member: a referrer joins first"))
     for member_id in _referral_cycles(members):
         if members[member_id].referrer_id != member_id:  # a self-referral is reported above
             bad.append(BadRow(name, lines[member_id], "referrer_id",
