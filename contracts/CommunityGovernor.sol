@@ -12,6 +12,7 @@ import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/exte
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {GovernorProposalGuardian} from "./governance/GovernorProposalGuardian.sol";
+import {GovernorQuorumCache} from "./governance/GovernorQuorumCache.sol";
 
 /**
  * @title CommunityGovernor
@@ -24,8 +25,9 @@ import {GovernorProposalGuardian} from "./governance/GovernorProposalGuardian.so
  * targets, values and calldatas (Tornado Cash); low-turnout proposals fail quorum and the guardian can veto
  * (Build Finance, Compound 289). No proxy, no initializer: everything is set in the constructor (Audius).
  *
- * Only the composition's required overrides are written below, each a plain `super` call, so the cost of
- * {castVote} is that of the OpenZeppelin modules themselves.
+ * Only the composition's required overrides are written below, each a plain `super` call. {GovernorQuorumCache}
+ * keeps the per-vote late-quorum check cheap (the quorum of a past snapshot is computed once per proposal),
+ * so {castVote} costs about what an OpenZeppelin Governor without late-quorum prevention costs.
  */
 contract CommunityGovernor is
     Governor,
@@ -33,6 +35,7 @@ contract CommunityGovernor is
     GovernorCountingSimple,
     GovernorVotes,
     GovernorVotesQuorumFraction,
+    GovernorQuorumCache,
     GovernorTimelockControl,
     GovernorPreventLateQuorum,
     GovernorProposalGuardian
@@ -79,7 +82,7 @@ contract CommunityGovernor is
 
     function quorum(
         uint256 timepoint
-    ) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
+    ) public view override(Governor, GovernorVotesQuorumFraction, GovernorQuorumCache) returns (uint256) {
         return super.quorum(timepoint);
     }
 
@@ -114,7 +117,7 @@ contract CommunityGovernor is
         uint8 support,
         string memory reason,
         bytes memory params
-    ) internal override(Governor, GovernorPreventLateQuorum) returns (uint256) {
+    ) internal override(Governor, GovernorQuorumCache, GovernorPreventLateQuorum) returns (uint256) {
         return super._castVote(proposalId, account, support, reason, params);
     }
 
