@@ -1,0 +1,99 @@
+"""ContributionPoints from Python: batch awards in chunks, balances, votes now and in the past, delegation.
+
+Evidence ids are bytes32; `evidence_id("order:A123")` hashes a text id the way the co-op's records name it.
+A large award is split into chunks of `chunk_size` members, each sent as one `awardBatch` under its own
+batch id `keccak(batch_id ‖ chunk index)`, so a period re-run with the same `batch_id` is refused on chain
+(ContributionPointsIdAlreadyUsed) instead of paying twice.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3.types import TxReceipt
+
+from chain.system import Linli
+
+
+def evidence_id(text: str) -> bytes:
+    """bytes32 id of an order, review or batch named by text (keccak256 of its UTF-8)."""
+    return keccak(text.encode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    member: str
+    amount: int
+    evidence: bytes  # 32 bytes
+
+
+class Points:
+    def __init__(self, linli: Linli) -> None:
+        self._linli = linli
+        self._fn = linli.points.functions
+
+    def award_batch(
+        self,
+        awards: Sequence[Award],
+        *,
+        batch_id: bytes,
+        sender: LocalAccount | None = None,
+        chunk_size: int = 200,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[TxReceipt]:
+        """Award everything in chunks (sent back to back, then awaited); `progress(members_done, total)`."""
+        sender = sender or self._linli.chain.signers[0]
+        chunks = [awards[i : i + chunk_size] for i in range(0, len(awards), chunk_size)]
+        calls = [
+            self._fn.awardBatch(
+                keccak(batch_id + index.to_bytes(32, "big")),
+                [a.member for a in chunk],
+                [a.amount for a in chunk],
+                [a.evidence for a in chunk],
+            )
+            for index, chunk in enumerate(chunks)
+        ]
+        sizes = [len(c) for c in chunks]
+
+        def report(chunks_done: int, _chunks: int) -> None:
+            if progress is not None:
+                progress(sum(sizes[:chunks_done]), len(awards))
+
+        return self._linli.tx.send_many(calls, sender, progress=report)
+
+    def award(self, award: Award, *, sender: LocalAccount | None = None) -> TxReceipt:
+        """One award; its evidence id is consumed."""
+        sender = sender or self._linli.chain.signers[0]
+        return self._linli.tx.send(self._fn.award(award.member, award.amount, award.evidence), sender)
+
+    def balance(self, member: str) -> int:
+        return int(self._linli.tx.call(self._fn.balanceOf(member)))
+
+    def balances(self, members: Iterable[str]) -> dict[str, int]:
+        return {m: self.balance(m) for m in members}
+
+    def total_supply(self) -> int:
+        return int(self._linli.tx.call(self._fn.totalSupply()))
+
+    def votes(self, member: str) -> int:
+        """Voting weight now (own points, unless delegated away, plus points delegated to `member`)."""
+        return int(self._linli.tx.call(self._fn.getVotes(member)))
+
+    def past_votes(self, member: str, timepoint: int) -> int:
+        """Voting weight at a past timestamp (the token's ERC-6372 clock); must be before the latest block."""
+        return int(self._linli.tx.call(self._fn.getPastVotes(member, timepoint)))
+
+    def past_total_supply(self, timepoint: int) -> int:
+        return int(self._linli.tx.call(self._fn.getPastTotalSupply(timepoint)))
+
+    def delegates(self, member: str) -> str:
+        return str(self._linli.tx.call(self._fn.delegates(member)))
+
+    def delegate(self, member: LocalAccount, to: str) -> TxReceipt:
+        """`member` lends its weight to `to` (the zero address means back to itself)."""
+        return self._linli.tx.send(self._fn.delegate(to), member)
+
+    def is_id_used(self, id_: bytes) -> bool:
+        return bool(self._linli.tx.call(self._fn.isIdUsed(id_)))
