@@ -12,7 +12,7 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_utils import function_signature_to_4byte_selector
+from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from chain.errors import ContractCustomError, TransactionReverted
 
@@ -59,7 +59,8 @@ class RevertDecoder:
                 return "Panic", {"code": code, "reason": _PANIC_REASONS.get(code, "unknown panic")}
             if selector in self._errors:
                 name, types, names = self._errors[selector]
-                return name, dict(zip(names, abi_decode(types, body), strict=True))
+                values = [_checksummed(t, v) for t, v in zip(types, abi_decode(types, body), strict=True)]
+                return name, dict(zip(names, values, strict=True))
         except Exception:  # malformed revert data: report it raw rather than guess
             return None
         return None
@@ -71,6 +72,15 @@ class RevertDecoder:
             return ContractCustomError(decoded[0], decoded[1], context=context, data=data, tx_hash=tx_hash)
         shown = f"0x{data.hex()}" if data else "no revert data"
         return TransactionReverted(f"{context}: reverted ({shown})", data=data, tx_hash=tx_hash)
+
+
+def _checksummed(abi_type: str, value: Any) -> Any:
+    """Addresses as EIP-55 (eth-abi decodes them lower-case), also inside arrays."""
+    if abi_type == "address":
+        return to_checksum_address(value)
+    if abi_type.startswith("address[") and isinstance(value, (list, tuple)):
+        return [to_checksum_address(v) for v in value]
+    return value
 
 
 def revert_data(exc: BaseException) -> bytes | None:

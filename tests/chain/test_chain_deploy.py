@@ -1,0 +1,96 @@
+"""deploy_linli on the embedded chain: addresses, wiring, deployment.json, and refusing a foreign deployment."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from chain.artifacts import Artifacts
+from chain.deploy import DeployConfig, deploy_linli, load_params
+from chain.deployment import CONTRACT_NAMES, Deployment
+from chain.embedded import EmbeddedChain
+from chain.errors import ArtifactMissing, DeploymentError
+from chain.rules import Rules
+from chain.system import Linli
+
+
+def test_deploy_wires_roles_and_gives_up_admin(linli: Linli, chain: EmbeddedChain) -> None:
+    timelock, me = linli.timelock.functions, chain.accounts[0]
+    governor = linli.governor.address
+    for role in ("PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"):
+        assert timelock.hasRole(getattr(timelock, role)().call(), governor).call()
+    assert not timelock.hasRole(timelock.DEFAULT_ADMIN_ROLE().call(), me).call()
+    points = linli.points.functions
+    assert points.hasRole(points.DEFAULT_ADMIN_ROLE().call(), linli.timelock.address).call()
+    assert points.hasRole(points.ISSUER_ROLE().call(), me).call()
+    assert linli.rule_book.functions.timelock().call() == linli.timelock.address
+    assert linli.ledger.functions.ruleBook().call() == linli.rule_book.address
+    assert linli.governor.functions.timelock().call() == linli.timelock.address
+    assert linli.governor.functions.token().call() == linli.points.address
+
+
+def test_deploy_uses_profile_parameters(linli: Linli) -> None:
+    fast = load_params("fast")
+    assert linli.governor.functions.votingDelay().call() == fast["voting_delay"]
+    assert linli.governor.functions.votingPeriod().call() == fast["voting_period"]
+    assert linli.timelock.functions.getMinDelay().call() == fast["timelock_min_delay"]
+    rules = Rules(linli).read()
+    assert (rules.level1_bps, rules.level2_bps, rules.pool_rate_bps) == (
+        fast["level1_bps"], fast["level2_bps"], fast["pool_rate_bps"]
+    )
+    assert rules.gmv_target_cents == fast["gmv_target_cents"] and rules.products == {}
+
+
+def test_overrides_reach_the_constructors(chain: EmbeddedChain) -> None:
+    deployment = deploy_linli(chain, DeployConfig(overrides={"pool_rate_bps": 150, "voting_period": 1234}))
+    linli = Linli.attach(chain, deployment)
+    assert Rules(linli).pool_rate() == 150
+    assert linli.governor.functions.votingPeriod().call() == 1234
+    assert deployment.params["pool_rate_bps"] == 150
+
+
+def test_unknown_override_is_refused() -> None:
+    with pytest.raises(DeploymentError, match="unknown deploy parameter"):
+        load_params("fast", {"pool_rate": 150})
+
+
+def test_deployment_json_round_trip(linli: Linli, chain: EmbeddedChain, tmp_path: Path) -> None:
+    path = linli.deployment.save(tmp_path / "deployment.json")
+    data = json.loads(path.read_text())
+    assert set(data["contracts"]) == set(CONTRACT_NAMES)
+    assert data["chain_id"] == chain.chain_id and data["rpc"] == "embedded"
+    assert 0 < data["block"] <= chain.block_number()
+    loaded = Deployment.load(path)
+    assert loaded == linli.deployment
+    assert Linli.attach(chain, loaded).points.address == linli.points.address
+
+
+def test_malformed_deployment_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "deployment.json"
+    path.write_text(json.dumps({"chain_id": 1, "rpc": "x", "block": 0, "contracts": {"RuleBook": "0x12"}}))
+    with pytest.raises(DeploymentError, match="contracts.ContributionPoints"):
+        Deployment.load(path)
+    with pytest.raises(DeploymentError, match="not found"):
+        Deployment.load(tmp_path / "missing.json")
+
+
+def test_deployment_of_another_chain_is_refused(linli: Linli, chain: EmbeddedChain) -> None:
+    foreign = replace(linli.deployment, chain_id=chain.chain_id + 1)
+    with pytest.raises(DeploymentError, match="deployment is for chain"):
+        Linli.attach(chain, foreign)
+
+
+def test_deployment_without_code_is_refused(linli: Linli) -> None:
+    with EmbeddedChain(accounts=1) as fresh:
+        with pytest.raises(DeploymentError, match="no contract code"):
+            Linli.attach(fresh, replace(linli.deployment, chain_id=fresh.chain_id))
+
+
+def test_missing_artifacts_say_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(ArtifactMissing, match="toolchain/bootstrap.sh"):
+        Artifacts(tmp_path / "build" / "contracts").get("RuleBook")
+    (tmp_path / "contracts").mkdir()
+    with pytest.raises(ArtifactMissing, match="no artifact for RuleBook.*bootstrap"):
+        Artifacts(tmp_path / "contracts").get("RuleBook")
