@@ -67,7 +67,7 @@ class Ledger:
         if not self.is_published(period):
             return None
         events = self._linli.events
-        topics = [events.topic("DistributionPublished"), abi_encode(["uint32"], [number])]
+        topics = [events.topic("DistributionPublished").to_0x_hex(), "0x" + abi_encode(["uint32"], [number]).hex()]
         logs = self._linli.log_fetcher(max_range).fetch(
             self._linli.deployment.block,
             self._linli.chain.block_number(),
