@@ -42,12 +42,8 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
     first = min([a.at for a in uncapped] + [a.at for a in activities[:1]], default=None)
     periods = _periods(Period.containing(first, tz) if first is not None else until, until)
     ends = [p.end(tz) for p in periods]
-    buckets: list[list[Award]] = [[] for _ in periods]
-    for award in uncapped:  # orders, refunds, invites: never capped
-        buckets[bisect_right(ends, award.at)].append(award)
-    pending: list[list[Award]] = [[] for _ in periods]
-    for award in activities:  # already in time order
-        pending[bisect_right(ends, award.at)].append(award)
+    buckets = _by_period(uncapped, ends)      # orders, refunds, invites: never capped
+    pending = _by_period(activities, ends)    # in time order, capped month by month below
     window = timedelta(days=rules.levels.window_days)
     tiers = rules.levels.tiers
     sums: list[dict[MemberId, int]] = []
@@ -85,6 +81,16 @@ def _window_growth(periods: list[Period], buckets: list[list[Award]], sums: list
                 if award.at >= since:
                     growth[award.member_id] += award.points
     return growth
+
+
+def _by_period(awards: list[Award], ends: list[datetime]) -> list[list[Award]]:
+    """Awards split by month (keeping their order); all awards are before the last end."""
+    if len(ends) == 1:
+        return [awards]
+    buckets: list[list[Award]] = [[] for _ in ends]
+    for award in awards:
+        buckets[bisect_right(ends, award.at)].append(award)
+    return buckets
 
 
 def _periods(first: Period, last: Period) -> list[Period]:

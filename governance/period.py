@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from functools import lru_cache
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from governance.errors import BadInput
@@ -39,8 +40,14 @@ class Period:
 
     @classmethod
     def containing(cls, when: datetime, tz: tzinfo) -> Period:
+        """The month of an aware time; consecutive calls in the same month skip the local conversion."""
+        last = _last_found.get(tz)
+        if last is not None and last[0] <= when < last[1]:
+            return last[2]
         local = when.astimezone(tz)
-        return cls(local.year, local.month)
+        found = cls(local.year, local.month)
+        _last_found[tz] = (found.start(tz), found.end(tz), found)
+        return found
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -52,8 +59,8 @@ class Period:
         return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
 
     def start(self, tz: tzinfo) -> datetime:
-        """First instant of the month, local midnight on the 1st."""
-        return datetime(self.year, self.month, 1, tzinfo=tz)
+        """First instant of the month, local midnight on the 1st (as a UTC datetime)."""
+        return _midnight_on_the_first(self.year, self.month, tz)
 
     def end(self, tz: tzinfo) -> datetime:
         """First instant of the next month (exclusive end)."""
@@ -61,3 +68,21 @@ class Period:
 
     def contains(self, when: datetime, tz: tzinfo) -> bool:
         return self.start(tz) <= when < self.end(tz)
+
+    def day_starts(self, tz: tzinfo) -> list[datetime]:
+        """Local midnight of each day of the month, then the month's end: `bisect_right(starts, t) - 1`
+        is the 0-based day of `t`, much cheaper than converting every timestamp to local time."""
+        first, after = date(self.year, self.month, 1), date(self.next().year, self.next().month, 1)
+        days = [datetime.combine(first + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
+                for d in range((after - first).days)]
+        return [*days, self.end(tz)]
+
+
+_last_found: dict[tzinfo, tuple[datetime, datetime, Period]] = {}
+
+
+@lru_cache(maxsize=1024)
+def _midnight_on_the_first(year: int, month: int, tz: tzinfo) -> datetime:
+    """In UTC, like every loaded time: comparing datetimes with the same tzinfo skips two utcoffset()
+    calls, which matters once per order. Cached for the same reason."""
+    return datetime(year, month, 1, tzinfo=tz).astimezone(timezone.utc)

@@ -1,8 +1,10 @@
 """The rules file: one TOML document holding every number of the mechanisms (DESIGN.md "Mechanisms").
 
 `read_raw` gives the TOML as a dict (what `governance.linter.lint_rules` judges); `parse_rules` turns it
-into a frozen `Rules` tree, refusing unknown keys and wrong types with a `RulesError` naming the key.
-Missing keys take the documented defaults of DESIGN.md (see examples/rules.toml).
+into a frozen `Rules` tree, refusing unknown keys and wrong types with a `RulesError` naming the key
+(keys that only the linter reads, such as `commission.entry_fee_cents`, pass through unused);
+`load_rules` does both and refuses a file with any REFUSE finding. Missing keys take the documented
+defaults of DESIGN.md (see examples/rules.toml).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from governance.commission import CommissionRules
 from governance.errors import BadInput, RulesError
+from governance.linter import LINTED_KEYS, Severity, lint_rules
 from governance.period import parse_timezone
 from governance.pool import PoolRules
 
@@ -188,7 +191,14 @@ def read_raw(path: Path | str) -> dict[str, Any]:
 
 
 def load_rules(path: Path | str) -> Rules:
-    return parse_rules(read_raw(path))
+    """The rules to run the co-op by: a rules file with any REFUSE finding is not usable."""
+    raw = read_raw(path)
+    rules = parse_rules(raw)
+    refusals = [f for f in lint_rules(raw) if f.severity is Severity.REFUSE]
+    if refusals:
+        raise RulesError(f"{path}: refused by the compliance linter: " + "; ".join(str(f) for f in refusals)
+                         + " (see `linli rules check`)")
+    return rules
 
 
 def parse_rules(raw: dict[str, Any]) -> Rules:
@@ -201,10 +211,13 @@ def _build(cls: type, table: Any, where: str) -> Any:
         raise RulesError(f"{where or 'rules'}: expected a table, found {_kind(table)}")
     fields = {f.name: f for f in dataclasses.fields(cls)}
     hints = typing.get_type_hints(cls)
-    for key in table:
+    values = {}
+    for key, value in table.items():
+        if _join(where, key) in LINTED_KEYS:  # only the linter reads these (to refuse classic schemes)
+            continue
         if key not in fields:
             raise RulesError(f"{_join(where, key)}: unknown key; known keys here: {', '.join(fields)}")
-    values = {key: _convert(hints[key], value, _join(where, key)) for key, value in table.items()}
+        values[key] = _convert(hints[key], value, _join(where, key))
     try:
         return cls(**values)
     except TypeError as exc:  # a required key without default is missing
