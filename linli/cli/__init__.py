@@ -6,6 +6,7 @@ import sys
 import typer
 
 from governance.errors import LinliError
+from linli.cli import month, rules
 
 app = typer.Typer(
     name="linli",
@@ -14,6 +15,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(rules.app, name="rules")
+app.add_typer(month.app, name="month")
 
 
 def main() -> None:

@@ -1,0 +1,128 @@
+"""Close a month: points, levels, commission, the pool and its Merkle tree, as one report (DESIGN.md
+"Month report").
+
+`close_month` is pure: same files and rules, same report, byte for byte. Publishing it (minting the
+period's awards, writing the root and record hash to the PayoutLedger) is a separate step that takes the
+returned `MonthReport`, so a dry run and a real close compute exactly the same figures.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from governance.commission import commission_for_period
+from governance.errors import BadInput
+from governance.growth import grow
+from governance.loading import CoopData
+from governance.merkle import StandardMerkleTree
+from governance.models import MemberId
+from governance.payout_record import record_hash
+from governance.period import Period
+from governance.points import Award
+from governance.pool import split_pool
+from governance.rules import Rules
+
+
+@dataclass(frozen=True, slots=True)
+class MemberLine:
+    """One member's month: net points, level at the month end, net commission, pool payout, Merkle proof."""
+
+    member_id: MemberId
+    address: str
+    points: int
+    level: str
+    commission_cents: int
+    payout_cents: int
+    proof: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {"member_id": self.member_id, "address": self.address, "points": self.points,
+                "level": self.level, "commission_cents": self.commission_cents,
+                "payout_cents": self.payout_cents, "proof": list(self.proof)}
+
+
+@dataclass(frozen=True, slots=True)
+class MonthReport:
+    """The month's figures; `record()` is the content the admin signs, `record_hash` its on-chain hash.
+
+    `awards` (the period's growth-point awards, to be minted) and `tree` travel with the report for the
+    publishing step and are not part of the record.
+    """
+
+    period: str
+    gmv_cents: int
+    target_cents: int
+    pool_rate_bps: int
+    pool_cents: int
+    undistributed_cents: int
+    merkle_root: str
+    record_hash: str
+    members: tuple[MemberLine, ...]
+    awards: tuple[Award, ...] = field(repr=False, compare=False)
+    tree: StandardMerkleTree = field(repr=False, compare=False)
+
+    def record(self) -> dict[str, object]:
+        """The signed payout record's content: the report without its own hash."""
+        return _record(self.period, self.gmv_cents, self.target_cents, self.pool_rate_bps, self.pool_cents,
+                       self.undistributed_cents, self.merkle_root, self.members)
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.record(), "record_hash": self.record_hash}
+
+
+def close_month(period: Period, data: CoopData, rules: Rules) -> MonthReport:
+    """Compute the month report for `period` from everything known up to its end."""
+    if not data.members:
+        raise BadInput("the members file has no members: nothing to close")
+    tz = rules.coop.tz
+    growth = grow(data, rules, period)
+    awards = growth.awards_in(period)
+    points: dict[MemberId, int] = defaultdict(int)
+    for award in awards:
+        points[award.member_id] += award.points
+    commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz)
+    sales, active = _sales_and_active_days(data, period, tz)
+    gmv = sum(sales.values())
+    split = split_pool(gmv, sales, active, rules.pool)
+    tiers = rules.levels.tiers
+    ids = sorted(data.members)
+    addresses = [data.members[m].address for m in ids]
+    payouts = [split.payouts.get(m, 0) for m in ids]
+    tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
+    members = tuple(
+        MemberLine(m, address, points.get(m, 0), tiers[growth.level(period, m).tier].name,
+                   commission.totals.get(m, 0), payout, tuple(tree.proof(i)))
+        for i, (m, address, payout) in enumerate(zip(ids, addresses, payouts))
+    )
+    content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
+                      split.undistributed_cents, tree.root, members)
+    return MonthReport(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
+                       split.undistributed_cents, tree.root, record_hash(content), members, tuple(awards), tree)
+
+
+def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo
+                           ) -> tuple[dict[MemberId, int], dict[MemberId, int]]:
+    """Own paid purchases in the month not refunded by its end (never team volume), and distinct local
+    days with an order or an activity; one pass over the month's orders and activities."""
+    starts = period.day_starts(tz)
+    start, end = starts[0], starts[-1]
+    sales: dict[MemberId, int] = defaultdict(int)
+    days: dict[MemberId, set[int]] = defaultdict(set)
+    for order in data.orders:
+        if start <= order.paid_at < end:
+            days[order.member_id].add(bisect_right(starts, order.paid_at))
+            if order.refunded_at is None or order.refunded_at >= end:
+                sales[order.member_id] += order.amount_cents
+    for activity in data.activities:
+        if start <= activity.at < end:
+            days[activity.member_id].add(bisect_right(starts, activity.at))
+    return dict(sales), {m: len(d) for m, d in days.items()}
+
+
+def _record(period: str, gmv: int, target: int, rate: int, pool: int, undistributed: int, root: str,
+            members: tuple[MemberLine, ...]) -> dict[str, object]:
+    return {"period": period, "gmv_cents": gmv, "target_cents": target, "pool_rate_bps": rate,
+            "pool_cents": pool, "undistributed_cents": undistributed, "merkle_root": root,
+            "members": [m.to_json() for m in members]}

@@ -1,0 +1,63 @@
+"""`linli month close`: the month report from the co-op's files and rules; publishing plugs in after it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from governance.errors import LinliError
+from governance.loading import load_coop
+from governance.month import MonthReport, close_month
+from governance.period import Period
+from governance.rules import load_rules
+
+app = typer.Typer(help="Close a settlement month (月结): points, levels, commission, pool, Merkle root.",
+                  no_args_is_help=True)
+
+
+@app.command("close")
+def close(
+    period: str = typer.Argument(..., help="The month to close, YYYY-MM (in the co-op's timezone)."),
+    members: Path = typer.Option(..., "--members", help="members CSV or JSON Lines file."),
+    orders: Path = typer.Option(..., "--orders", help="orders CSV or JSON Lines file."),
+    activities: Path = typer.Option(..., "--activities", help="activities CSV or JSON Lines file."),
+    rules: Path = typer.Option(..., "--rules", help="rules TOML file (see `linli rules check`)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Compute and print only; publish nothing on chain."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full report (with proofs) as JSON."),
+) -> None:
+    """Compute the month report; without --dry-run, then mint the awards and publish root and record."""
+    month = Period.parse(period)
+    rule_book = load_rules(rules)
+    report = close_month(month, load_coop(members, orders, activities), rule_book)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _summary(report)
+    if not dry_run:
+        publish(report)
+
+
+def publish(report: MonthReport) -> None:
+    """The chain step: mint `report.awards`, publish `report.merkle_root` and `report.record_hash`."""
+    raise LinliError(f"publishing {report.period} on chain is not available in this build: "
+                     "run with --dry-run to compute the report only")
+
+
+def _yuan(cents: int) -> str:
+    """Display only: every figure stays integer cents; this just places the decimal point."""
+    sign, whole = ("-" if cents < 0 else ""), abs(cents)
+    return f"{sign}{whole // 100:,}.{whole % 100:02d}"
+
+
+def _summary(report: MonthReport) -> None:
+    typer.echo(f"period {report.period}: GMV {_yuan(report.gmv_cents)} yuan, target {_yuan(report.target_cents)}, "
+               f"pool {_yuan(report.pool_cents)} ({report.pool_rate_bps} bps)")
+    typer.echo(f"merkle root {report.merkle_root}")
+    typer.echo(f"record hash {report.record_hash}")
+    paid = sorted((m for m in report.members if m.payout_cents or m.commission_cents or m.points),
+                  key=lambda m: (-m.payout_cents, -m.points, m.member_id))
+    typer.echo(f"{len(report.members)} members, {sum(1 for m in paid if m.payout_cents)} with a pool payout; top 10:")
+    for m in paid[:10]:
+        typer.echo(f"  {m.member_id:<10} {m.level:<4} points {m.points:>7}  commission {_yuan(m.commission_cents):>10}"
+                   f"  payout {_yuan(m.payout_cents):>10}")
