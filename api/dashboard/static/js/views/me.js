@@ -1,0 +1,109 @@
+// 我的: one member's points, voting weight, level and what the next level needs, payouts, and
+// "verify my payout" (the proof checked in this page against the root read from the chain).
+import { ApiError, get } from '../api.js';
+import { verifyPayout } from '../chain.js';
+import { esc, num, short, yuan } from '../format.js';
+import { t } from '../i18n.js';
+
+const KEY = 'linli.address';
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+function form(address) {
+  return `<form class="field card" id="who">
+    <label for="address">${esc(t('me.address'))}</label>
+    <input id="address" name="address" autocomplete="off" spellcheck="false" inputmode="latin" class="mono"
+      placeholder="0x…" value="${esc(address)}" required pattern="0x[0-9a-fA-F]{40}" aria-describedby="address-help">
+    <button type="submit">${esc(t('show'))}</button>
+    <p id="address-help" class="muted">${esc(t('me.address.help'))}</p>
+  </form>`;
+}
+
+function level(member) {
+  const next = member.next_level;
+  if (!next) return `<p>${esc(t('me.level.top', { level: t(`level.${member.level}`) }))}</p>`;
+  const have = Number(member.growth ?? 0);
+  return `<label for="level-progress">${esc(t('me.level.next', {
+    level: t(`level.${next.name}`), missing: num(Math.max(0, next.threshold - have)), threshold: num(next.threshold),
+  }))}</label>
+  <progress id="level-progress" max="${esc(next.threshold)}" value="${esc(Math.min(have, next.threshold))}">${esc(num(have))}</progress>`;
+}
+
+function payouts(member) {
+  if (!member.payouts?.length) return `<p>${esc(t('me.nopayouts'))}</p>`;
+  return `<div class="table-wrap"><table>
+    <thead><tr><th>${esc(t('period'))}</th><th class="num">${esc(t('me.payout'))}</th><th class="num">${esc(t('me.commission'))}</th>
+      <th>${esc(t('me.verify.col'))}</th></tr></thead>
+    <tbody>${member.payouts.map((p) => `<tr><td>${esc(p.period)}</td><td class="num">${esc(yuan(p.payout_cents))}</td>
+      <td class="num">${esc(yuan(p.commission_cents ?? 0))}</td>
+      <td><button type="button" class="action" data-verify="${esc(p.period)}">${esc(t('me.verify'))}</button>
+        <div class="verdict" id="verdict-${esc(p.period)}" role="status" aria-live="polite"></div></td></tr>`).join('')}</tbody>
+  </table></div>`;
+}
+
+function profile(member) {
+  const achievements = member.achievements ?? [];
+  return `<div class="grid">
+    <section class="card" aria-labelledby="me-h">
+      <h2 id="me-h">${esc(member.member_id ?? short(member.address))} <span class="badge">${esc(t(`level.${member.level}`))}</span></h2>
+      <p class="mono">${esc(member.address)}</p>
+      <dl class="stats">
+        <div><dt>${esc(t('me.points'))}</dt><dd>${esc(num(member.points))}</dd></div>
+        <div><dt>${esc(t('me.weight'))}</dt><dd>${esc(num(member.voting_weight))}</dd></div>
+      </dl>
+      ${member.delegate && member.delegate.toLowerCase() !== member.address.toLowerCase()
+        ? `<p class="muted">${esc(t('me.delegate', { to: short(member.delegate) }))}</p>` : ''}
+      ${level(member)}
+    </section>
+    <section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
+      ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(t(`achievement.${a.kind}`, a))}</li>`).join('')}</ul>`
+        : `<p>${esc(t('achievements.none'))}</p>`}
+    </section>
+    <section class="card" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
+      ${payouts(member)}
+      <p class="muted">${esc(t('me.verify.how'))}</p>
+    </section>
+  </div>`;
+}
+
+async function verify(button, address, chain) {
+  const period = button.dataset.verify;
+  const out = document.getElementById(`verdict-${period}`);
+  button.disabled = true;
+  out.className = 'verdict';
+  out.textContent = t('me.verify.running');
+  try {
+    if (!chain.rpc_url || !chain.contracts?.PayoutLedger) throw new Error(t('chain.none'));
+    const claim = await get(`/distributions/${encodeURIComponent(period)}/proofs/${encodeURIComponent(address)}`);
+    const result = await verifyPayout({
+      rpcUrl: chain.rpc_url, ledger: chain.contracts.PayoutLedger, period, address, amount: claim.payout_cents, proof: claim.proof,
+    });
+    out.className = `verdict ${result.ok ? 'ok' : 'bad'}`;
+    out.innerHTML = `<strong data-verdict="${result.ok ? 'verified' : 'mismatch'}">${esc(t(result.ok ? 'me.verified' : 'me.mismatch'))}</strong>
+      <span class="mono muted">${esc(t('me.roots', { computed: short(result.computed), onchain: short(result.onchain) }))}</span>`;
+  } catch (error) {
+    out.className = 'verdict bad';
+    out.innerHTML = `<strong data-verdict="error">${esc(t('me.verify.error', { message: error.message }))}</strong>`;
+  }
+  button.disabled = false;
+}
+
+export async function render(main, { params, chain }) {
+  const address = params[0] ?? localStorage.getItem(KEY) ?? '';
+  main.innerHTML = `<h1>${esc(t('me.title'))}</h1>${form(address)}<div id="profile"></div>`;
+  main.querySelector('#who').addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `#/me/${main.querySelector('#address').value.trim()}`;
+  });
+  if (!ADDRESS.test(address)) return null;
+  localStorage.setItem(KEY, address);
+  const slot = main.querySelector('#profile');
+  try {
+    slot.innerHTML = profile(await get(`/members/${address}`));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    slot.innerHTML = `<p class="error" role="alert">${esc(t('me.unknown', { address }))}</p>`;
+    return null;
+  }
+  for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, address, chain));
+  return null;
+}
