@@ -1,0 +1,42 @@
+"""How every command after `linli chain deploy` reaches its deployment: one chain, one bound `Linli`.
+
+The RPC URL is `--rpc`, else LINLI_RPC_URL, else the `rpc` recorded in deployment.json (when it is an
+http(s) URL: an embedded chain or a node Linli started died with the command that deployed it). The signer
+is LINLI_PRIVATE_KEY or `--keystore FILE` with LINLI_KEYSTORE_PASSWORD, never a key on the command line.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from chain.connect import RPC_URL_ENV, open_chain
+from chain.deployment import DEFAULT_PATH, DEPLOYMENT_ENV, Deployment
+from chain.errors import ChainError
+from chain.system import Linli
+
+
+def deployment_path(path: Path | None, env: Mapping[str, str] = os.environ) -> Path:
+    """`--deployment`, else LINLI_DEPLOYMENT, else ./deployment.json."""
+    return Path(path or env.get(DEPLOYMENT_ENV) or DEFAULT_PATH)
+
+
+def rpc_url(rpc: str | None, deployment: Deployment, env: Mapping[str, str] = os.environ) -> str:
+    url = rpc or env.get(RPC_URL_ENV) or deployment.rpc
+    if not url.startswith(("http://", "https://")):
+        raise ChainError(
+            f"deployment is on the {deployment.rpc!r} chain, which ended with the command that deployed it: "
+            "start a node with `linli chain node --chain anvil`, deploy there, or pass --rpc URL"
+        )
+    return url
+
+
+@contextmanager
+def attached(
+    *, rpc: str | None = None, keystore: Path | None = None, deployment: Path | None = None
+) -> Iterator[Linli]:
+    """Open the deployment's chain with the configured signer and bind the five contracts; closes after."""
+    dep = Deployment.load(deployment_path(deployment))
+    with open_chain(rpc_url=rpc_url(rpc, dep), keystore=keystore) as chain:
+        yield Linli.attach(chain, dep)

@@ -1,0 +1,127 @@
+"""Verify a published month from the chain and the signed record only — nothing the admin could adjust.
+
+From the chain: the DistributionPublished event of the period (root, record hash, GMV, pool, member count,
+and the rule book's rate and target in force when it was published). From the record: the content and the
+admin's Ed25519 signature. `governance.payout_record.verify_record` does the arithmetic (signature, record
+hash, every proof, recomputed root, Σ == pool, pool == GMV × rate); this module adds the chain's side and,
+for a member, the ledger's own `verify` call.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chain.ledger import Ledger, Publication
+from chain.system import Linli
+from governance.errors import VerificationError
+from governance.merkle import verify as verify_proof
+from governance.payout_record import SignedRecord, verify_record
+from governance.period import Period
+
+
+@dataclass(frozen=True, slots=True)
+class MemberCheck:
+    member_id: str
+    address: str
+    payout_cents: int
+    proof_ok_locally: bool
+    proof_ok_on_chain: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    period: str
+    publication: Publication
+    record_hash: str
+    public_key: str
+    members: int
+    paid_cents: int
+    checked_on_chain: tuple[MemberCheck, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.publication
+        return {
+            "period": self.period,
+            "ok": True,
+            "merkle_root": "0x" + p.merkle_root.hex(),
+            "record_hash": self.record_hash,
+            "signer_public_key": self.public_key,
+            "gmv_cents": p.gmv_cents,
+            "target_cents": p.target_cents,
+            "pool_rate_bps": p.pool_rate_bps,
+            "pool_cents": p.pool_cents,
+            "paid_cents": self.paid_cents,
+            "members": self.members,
+            "published_block": p.block_number,
+            "published_tx": p.tx_hash,
+            "members_verified_on_chain": [
+                {"member_id": m.member_id, "address": m.address, "payout_cents": m.payout_cents} for m in self.checked_on_chain
+            ],
+        }
+
+
+def verify_published(
+    linli: Linli,
+    period: str,
+    record: SignedRecord,
+    *,
+    members: list[str] | None = None,
+    admin_public_key: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Verified:
+    """Raise VerificationError naming the first mismatch; `members` (addresses, or None for every member)
+    are also checked by the ledger's `verify` on chain."""
+    Period.parse(period)
+    publication = Ledger(linli).read(period)
+    if publication is None:
+        raise VerificationError(f"period {period} is not published on this deployment ({linli.chain.rpc})")
+    content = record.content
+    if content.get("period") != period:
+        raise VerificationError(f"the record is for period {content.get('period')!r}, not {period}")
+    verify_record(
+        record,
+        public_key=admin_public_key,
+        onchain_root="0x" + publication.merkle_root.hex(),
+        onchain_record_hash="0x" + publication.record_hash.hex(),
+        rate_bps=publication.pool_rate_bps,
+        target_cents=publication.target_cents,
+    )
+    _same_totals(content, publication)
+    lines = content["members"]
+    chosen = lines if members is None else [_line(lines, a) for a in members]
+    checks = []
+    for done, line in enumerate(chosen, start=1):
+        checks.append(check_member(linli, period, publication, line))
+        if progress is not None:
+            progress(done, len(chosen))
+    return Verified(period, publication, record.record_hash, record.public_key, len(lines),
+                    sum(m["payout_cents"] for m in lines), tuple(checks))
+
+
+def _same_totals(content: Mapping[str, Any], p: Publication) -> None:
+    for name, mine, chain in (("gmv_cents", content["gmv_cents"], p.gmv_cents),
+                              ("pool_cents", content["pool_cents"], p.pool_cents),
+                              ("member count", len(content["members"]), p.member_count)):
+        if mine != chain:
+            raise VerificationError(f"record {name} {mine} differs from the on-chain {name} {chain}")
+
+
+def _line(lines: list[Mapping[str, Any]], address: str) -> Mapping[str, Any]:
+    for line in lines:
+        if line["address"].lower() == address.lower():
+            return line
+    raise VerificationError(f"{address} is not a member in the published record")
+
+
+def check_member(linli: Linli, period: str, publication: Publication, line: Mapping[str, Any]) -> MemberCheck:
+    """The member's proof against the on-chain root, here and by the ledger contract; loud if either fails."""
+    root = "0x" + publication.merkle_root.hex()
+    leaf = (line["address"], line["payout_cents"])
+    local = verify_proof(root, leaf, line["proof"])
+    on_chain = Ledger(linli).verify(period, line["address"], line["payout_cents"],
+                                    [bytes.fromhex(p[2:]) for p in line["proof"]])
+    if not (local and on_chain):
+        where = "locally" if not local else "by the ledger contract on chain"
+        raise VerificationError(f"payout of {line['member_id']} ({line['address']}) fails its Merkle proof {where}")
+    return MemberCheck(line["member_id"], line["address"], line["payout_cents"], local, on_chain)
