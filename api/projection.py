@@ -1,0 +1,276 @@
+"""Events -> rows. The projections are a pure function of the event log in (block, log index) order.
+
+`Projector.apply` is used both for new blocks and to replay the stored log after a reorg, so both paths give
+the same tables. Members touched in a batch are cached, so a batch award of 200 members is 200 row updates,
+not 600 round trips.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from eth_abi import decode as abi_decode
+from eth_utils import function_abi_to_4byte_selector
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import canonical
+from api.models import (
+    Distribution, Member, ParameterChange, PointsEntry, Product, Proposal, ProposalAction, SupplyCheckpoint, Vote,
+    VoteCheckpoint,
+)
+from chain.artifacts import Artifacts
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+RULE_KEYS = {
+    "PoolRateChanged": "pool_rate_bps",
+    "GmvTargetChanged": "gmv_target_cents",
+    "MaxRateChangeChanged": "max_rate_change_bps",
+}
+GOVERNOR_KEYS = {
+    "VotingDelaySet": ("voting_delay", "oldVotingDelay", "newVotingDelay"),
+    "VotingPeriodSet": ("voting_period", "oldVotingPeriod", "newVotingPeriod"),
+    "ProposalThresholdSet": ("proposal_threshold", "oldProposalThreshold", "newProposalThreshold"),
+    "QuorumNumeratorUpdated": ("quorum_numerator", "oldQuorumNumerator", "newQuorumNumerator"),
+    "LateQuorumVoteExtensionSet": ("late_quorum_extension", "oldVoteExtension", "newVoteExtension"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One stored event as the projections see it."""
+
+    contract: str
+    name: str
+    args: dict[str, Any]
+    block_number: int
+    log_index: int
+    tx_hash: str
+    timestamp: int
+
+
+class ActionDecoder:
+    """Decodes a proposal's calldata against the ABI of the Linli contract it targets."""
+
+    def __init__(self, contracts: Mapping[str, str], artifacts: Artifacts | None = None) -> None:
+        artifacts = artifacts or Artifacts()
+        self._by_address: dict[str, tuple[str, dict[bytes, dict[str, Any]]]] = {}
+        for address, name in contracts.items():
+            functions = {
+                function_abi_to_4byte_selector(entry): entry
+                for entry in artifacts.get(name).abi if entry.get("type") == "function"
+            }
+            self._by_address[address.lower()] = (name, functions)
+
+    def decode(self, target: str, calldata: str) -> tuple[str | None, str | None, dict[str, Any] | None]:
+        """(contract, function signature, arguments by name), Nones when the call is not ours or not valid."""
+        known = self._by_address.get(target.lower())
+        data = bytes.fromhex(calldata.removeprefix("0x"))
+        if known is None or len(data) < 4:
+            return (known[0] if known else None), None, None
+        name, functions = known
+        entry = functions.get(data[:4])
+        if entry is None:
+            return name, None, None
+        types = [i["type"] for i in entry["inputs"]]
+        try:
+            values = abi_decode(types, data[4:])
+        except Exception:  # malformed calldata is legal in a proposal; it just does not decode
+            return name, None, None
+        signature = f"{entry['name']}({','.join(types)})"
+        return name, signature, {i["name"]: canonical.plain(v) for i, v in zip(entry["inputs"], values)}
+
+
+class Projector:
+    """Applies facts to the session. One per batch (its caches live as long as the batch)."""
+
+    def __init__(self, session: Session, actions: ActionDecoder) -> None:
+        self.session, self.actions = session, actions
+        self._members: dict[str, Member] = {}
+        self._proposals: dict[int, Proposal] = {}
+        self._supply: int | None = None
+        self._handlers: dict[str, Callable[[Fact], None]] = {
+            "PointsAwarded": self._points,
+            "PointsRevoked": self._points,
+            "DelegateChanged": self._delegate_changed,
+            "DelegateVotesChanged": self._votes_changed,
+            "ProposalCreated": self._proposal_created,
+            "VoteCast": self._vote_cast,
+            "VoteCastWithParams": self._vote_cast,
+            "ProposalQueued": self._proposal_queued,
+            "ProposalExecuted": self._proposal_flag,
+            "ProposalCanceled": self._proposal_flag,
+            "ProposalExtended": self._proposal_extended,
+            "CommissionRateChanged": self._rule_changed,
+            "PoolRateChanged": self._rule_changed,
+            "GmvTargetChanged": self._rule_changed,
+            "MaxRateChangeChanged": self._rule_changed,
+            "ProductAdded": self._product,
+            "ProductRemoved": self._product,
+            "DistributionPublished": self._distribution,
+            **{name: self._governor_setting for name in GOVERNOR_KEYS},
+        }
+
+    def apply(self, facts: Iterable[Fact]) -> None:
+        for fact in facts:
+            handler = self._handlers.get(fact.name)
+            if handler is not None:
+                handler(fact)
+        self.session.flush()
+
+    def prefetch_members(self, addresses: Iterable[str]) -> None:
+        """Load the members a batch touches in one query."""
+        wanted = {a for a in addresses if a not in self._members}
+        for chunk in _chunks(sorted(wanted), 500):
+            for member in self.session.scalars(select(Member).where(Member.address.in_(chunk))):
+                self._members[member.address] = member
+
+    def _member(self, address: str, fact: Fact) -> Member:
+        member = self._members.get(address)
+        if member is None:
+            member = self.session.get(Member, address)
+            if member is None:
+                member = Member(address=address, points=0, awarded=0, revoked=0, votes=0, delegate=None,
+                                first_block=fact.block_number, first_log=fact.log_index)
+                self.session.add(member)
+            self._members[address] = member
+        return member
+
+    def _proposal(self, pid: int) -> Proposal | None:
+        if pid not in self._proposals:
+            found = self.session.get(Proposal, pid)
+            if found is None:
+                return None
+            self._proposals[pid] = found
+        return self._proposals[pid]
+
+    def _points(self, fact: Fact) -> None:
+        a = fact.args
+        member, amount = self._member(a["member"], fact), int(a["amount"])
+        if self._supply is None:
+            last = self.session.scalars(select(SupplyCheckpoint).order_by(SupplyCheckpoint.id.desc()).limit(1)).first()
+            self._supply = last.supply if last else 0
+        if fact.name == "PointsAwarded":
+            kind, member.points, member.awarded = "awarded", member.points + amount, member.awarded + amount
+            self._supply += amount
+        else:
+            kind, member.points, member.revoked = "revoked", member.points - amount, member.revoked + amount
+            self._supply -= amount
+        self.session.add_all([
+            PointsEntry(block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
+                        member=member.address, kind=kind, amount=amount, evidence=a["evidence"],
+                        batch_id=a["batchId"]),
+            SupplyCheckpoint(timestamp=fact.timestamp, supply=self._supply),
+        ])
+
+    def _delegate_changed(self, fact: Fact) -> None:
+        to = fact.args["toDelegate"]
+        self._member(fact.args["delegator"], fact).delegate = None if to == ZERO_ADDRESS else to
+
+    def _votes_changed(self, fact: Fact) -> None:
+        member, votes = self._member(fact.args["delegate"], fact), int(fact.args["newVotes"])
+        member.votes = votes
+        self.session.add(VoteCheckpoint(block_number=fact.block_number, log_index=fact.log_index,
+                                        timestamp=fact.timestamp, delegate=member.address, votes=votes))
+
+    def _proposal_created(self, fact: Fact) -> None:
+        a = fact.args
+        pid = int(a["proposalId"])
+        proposal = Proposal(
+            id=pid, proposer=a["proposer"], description=a["description"], vote_start=int(a["voteStart"]),
+            vote_end=int(a["voteEnd"]), votes_for=0, votes_against=0, votes_abstain=0, eta=None, queued=False,
+            executed=False, canceled=False, created_block=fact.block_number, created_log=fact.log_index,
+            created_tx=fact.tx_hash,
+        )
+        self.session.add(proposal)
+        self._proposals[pid] = proposal
+        for position, (target, value, calldata) in enumerate(zip(a["targets"], a["values"], a["calldatas"])):
+            contract, function, arguments = self.actions.decode(target, calldata)
+            self.session.add(ProposalAction(
+                proposal_id=pid, position=position, target=target, value=int(value), calldata=calldata,
+                contract=contract, function=function,
+                arguments=None if arguments is None else canonical.dumps(arguments),
+            ))
+
+    def _vote_cast(self, fact: Fact) -> None:
+        a = fact.args
+        pid, support, weight = int(a["proposalId"]), int(a["support"]), int(a["weight"])
+        self.session.add(Vote(
+            proposal_id=pid, voter=a["voter"], support=support, weight=weight, reason=a["reason"],
+            block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp, tx_hash=fact.tx_hash,
+        ))
+        proposal = self._proposal(pid)
+        if proposal is None:
+            return
+        if support == 0:
+            proposal.votes_against += weight
+        elif support == 1:
+            proposal.votes_for += weight
+        else:
+            proposal.votes_abstain += weight
+
+    def _proposal_queued(self, fact: Fact) -> None:
+        proposal = self._proposal(int(fact.args["proposalId"]))
+        if proposal is not None:
+            proposal.queued, proposal.eta = True, int(fact.args["etaSeconds"])
+
+    def _proposal_flag(self, fact: Fact) -> None:
+        proposal = self._proposal(int(fact.args["proposalId"]))
+        if proposal is not None:
+            setattr(proposal, "executed" if fact.name == "ProposalExecuted" else "canceled", True)
+
+    def _proposal_extended(self, fact: Fact) -> None:
+        proposal = self._proposal(int(fact.args["proposalId"]))
+        if proposal is not None:
+            proposal.vote_end = int(fact.args["extendedDeadline"])
+
+    def _change(self, fact: Fact, key: str, old: int, new: int) -> None:
+        self.session.add(ParameterChange(
+            contract=fact.contract, key=key, old=int(old), new=int(new), block_number=fact.block_number,
+            log_index=fact.log_index, timestamp=fact.timestamp, tx_hash=fact.tx_hash,
+        ))
+
+    def _rule_changed(self, fact: Fact) -> None:
+        a = fact.args
+        if fact.name == "CommissionRateChanged":
+            self._change(fact, f"commission_level{int(a['level'])}_bps", a["oldBps"], a["newBps"])
+            return
+        old, new = (a[k] for k in list(a) if k.startswith(("old", "new")))
+        self._change(fact, RULE_KEYS[fact.name], old, new)
+
+    def _governor_setting(self, fact: Fact) -> None:
+        key, old, new = GOVERNOR_KEYS[fact.name]
+        self._change(fact, key, fact.args[old], fact.args[new])
+
+    def _product(self, fact: Fact) -> None:
+        pid = fact.args["productId"]
+        product = self.session.get(Product, pid)
+        if fact.name == "ProductAdded":
+            if product is None:
+                product = Product(product_id=pid, metadata_hash="", added_block=0, removed_block=None)
+                self.session.add(product)
+            product.metadata_hash, product.added_block, product.removed_block = (
+                fact.args["newMetadataHash"], fact.block_number, None)
+        elif product is not None:
+            product.removed_block = fact.block_number
+
+    def _distribution(self, fact: Fact) -> None:
+        a = fact.args
+        self.session.add(Distribution(
+            period=int(a["period"]), merkle_root=a["merkleRoot"], record_hash=a["recordHash"],
+            gmv_cents=int(a["gmvCents"]), target_cents=int(a["targetCents"]), pool_rate_bps=int(a["poolRateBps"]),
+            pool_cents=int(a["poolCents"]), member_count=int(a["memberCount"]), block_number=fact.block_number,
+            timestamp=fact.timestamp, tx_hash=fact.tx_hash,
+        ))
+
+
+def touched_members(facts: Iterable[Fact]) -> set[str]:
+    """Addresses a batch will update (for `Projector.prefetch_members`)."""
+    keys = ("member", "delegate", "delegator")
+    return {f.args[k] for f in facts if f.contract == "ContributionPoints" for k in keys if k in f.args}
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
