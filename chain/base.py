@@ -46,6 +46,11 @@ class Chain(ABC):
         """EIP-155 chain id (asked once: it cannot change under a connection)."""
         return int(self.w3.eth.chain_id)
 
+    @cached_property
+    def block_gas_limit(self) -> int:
+        """Gas limit of the latest block when first asked (no transaction may ask for more)."""
+        return int(self.w3.eth.get_block("latest")["gasLimit"])
+
     @property
     def accounts(self) -> list[ChecksumAddress]:
         """Addresses of the signers, in order."""

@@ -38,6 +38,27 @@ def free_port() -> int:
             return port
 
 
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of group `pgid` still runs (zombies count until reaped by their parent)."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _executable(kind: NodeKind) -> str:
     """The project's own node binary (node_modules/.bin) first, then PATH."""
     local = _ROOT / "node_modules" / ".bin" / kind
@@ -96,6 +117,8 @@ class LocalNode:
         """Launch the node and wait until it answers JSON-RPC; NodeStartError (with its log) if it does not."""
         if self._process is not None:
             return self
+        if _listening(self.port):  # else readiness would be answered by whoever holds the port
+            raise NodeStartError(f"{self.kind}: port {self.port} is already in use")
         with open(self.log_path, "wb") as log:
             self._process = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -139,21 +162,19 @@ class LocalNode:
         return self._process is not None and self._process.poll() is None
 
     def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM the node's process group, SIGKILL it if still alive after `timeout` seconds."""
+        """SIGTERM the node's process group and wait until every member is gone (the npm launcher exits
+        before the real binary); SIGKILL whatever is left after `timeout` seconds."""
         process, self._process = self._process, None
         if process is None:
             return
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=timeout)
-            except ProcessLookupError:
-                pass
-        else:
-            process.wait()
+        _signal_group(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            process.poll()  # reap the launcher, or it stays a zombie member of the group
+            time.sleep(0.05)
+        if _group_alive(process.pid):
+            _signal_group(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
 
     def __enter__(self) -> LocalNode:
         return self.start()

@@ -2,7 +2,7 @@
 
 web3.py retries only an allow-list of read methods and not rate limits sent as JSON-RPC errors; Linli wants
 one policy for every method, including eth_sendRawTransaction (re-sending identical signed bytes is safe:
-a node answers "already known", which `chain.transactions` treats as success).
+the node refuses the duplicate, and `chain.transactions` then finds the transaction by hash).
 """
 from __future__ import annotations
 
