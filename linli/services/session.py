@@ -11,9 +11,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from eth_account import Account
+
+from chain.base import Chain
 from chain.connect import RPC_URL_ENV, open_chain
 from chain.deployment import DEFAULT_PATH, DEPLOYMENT_ENV, Deployment
 from chain.errors import ChainError
+from chain.keys import signer_from_env
+from chain.rpc import RpcChain
 from chain.system import Linli
 
 
@@ -34,9 +39,19 @@ def rpc_url(rpc: str | None, deployment: Deployment, env: Mapping[str, str] = os
 
 @contextmanager
 def attached(
-    *, rpc: str | None = None, keystore: Path | None = None, deployment: Path | None = None
+    *, rpc: str | None = None, keystore: Path | None = None, deployment: Path | None = None,
+    signer_needed: bool = True,
 ) -> Iterator[Linli]:
-    """Open the deployment's chain with the configured signer and bind the five contracts; closes after."""
+    """Open the deployment's chain with the configured signer and bind the five contracts; closes after.
+
+    A read-only command (`signer_needed=False`) works without any key: a throwaway account stands in as
+    the `from` of its calls and can sign nothing of value.
+    """
     dep = Deployment.load(deployment_path(deployment))
-    with open_chain(rpc_url=rpc_url(rpc, dep), keystore=keystore) as chain:
+    url = rpc_url(rpc, dep)
+    if signer_needed:
+        chain: Chain = open_chain(rpc_url=url, keystore=keystore)
+    else:
+        chain = RpcChain(url, [signer_from_env() or Account.create()], name="rpc")
+    with chain:
         yield Linli.attach(chain, dep)

@@ -1,0 +1,45 @@
+"""Options every chain command shares (each also read from the environment), and the ways output leaves.
+
+Keys never travel on the command line: LINLI_PRIVATE_KEY, or `--keystore FILE` + LINLI_KEYSTORE_PASSWORD.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+Rpc = Annotated[
+    str | None,
+    typer.Option("--rpc", envvar="LINLI_RPC_URL", show_envvar=True,
+                 help="JSON-RPC URL of the chain (default: the rpc recorded in deployment.json)."),
+]
+Keystore = Annotated[
+    Path | None,
+    typer.Option("--keystore", envvar="LINLI_KEYSTORE", show_envvar=True,
+                 help="Encrypted keystore of the signer; its password comes from LINLI_KEYSTORE_PASSWORD. "
+                      "Without it, the key is LINLI_PRIVATE_KEY."),
+]
+DeploymentFile = Annotated[
+    Path | None,
+    typer.Option("--deployment", envvar="LINLI_DEPLOYMENT", show_envvar=True,
+                 help="deployment.json of the Linli system to use [default: ./deployment.json]."),
+]
+Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+
+
+def emit_json(data: Any) -> None:
+    """Data for machines: one JSON document on stdout (progress and notes go to stderr)."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def note(text: str) -> None:
+    """A remark for the person at the terminal, on stderr so `--json` output stays clean."""
+    typer.echo(text, err=True)
+
+
+def yuan(cents: int) -> str:
+    """Display only: every figure stays integer cents; this places the decimal point."""
+    sign, whole = ("-" if cents < 0 else ""), abs(cents)
+    return f"{sign}{whole // 100:,}.{whole % 100:02d}"
