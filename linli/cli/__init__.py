@@ -6,7 +6,7 @@ import sys
 import typer
 
 from governance.errors import LinliError
-from linli.cli import month, rules
+from linli.cli import chain, demo, month, proposal, propose, rules, verify, vote
 
 app = typer.Typer(
     name="linli",
@@ -17,6 +17,14 @@ app = typer.Typer(
 )
 app.add_typer(rules.app, name="rules")
 app.add_typer(month.app, name="month")
+app.add_typer(chain.app, name="chain")
+app.add_typer(propose.app, name="propose")
+app.add_typer(vote.app, name="vote")
+app.command("queue")(proposal.queue)
+app.command("execute")(proposal.execute)
+app.add_typer(proposal.app, name="proposal")
+app.add_typer(verify.app)
+app.add_typer(demo.app)
 
 
 def main() -> None:
