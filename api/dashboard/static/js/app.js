@@ -49,6 +49,11 @@ function showChain() {
     : t('chain.none');
 }
 
+// The skip link moves focus without touching the hash, which is the router's.
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  main.focus();
+});
 document.getElementById('lang-switch').addEventListener('click', () => {
   setLang(lang() === 'zh' ? 'en' : 'zh');
   show({ focus: false });

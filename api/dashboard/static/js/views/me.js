@@ -30,14 +30,12 @@ function level(member) {
 
 function payouts(member) {
   if (!member.payouts?.length) return `<p>${esc(t('me.nopayouts'))}</p>`;
-  return `<div class="table-wrap"><table>
-    <thead><tr><th>${esc(t('period'))}</th><th class="num">${esc(t('me.payout'))}</th><th class="num">${esc(t('me.commission'))}</th>
-      <th>${esc(t('me.verify.col'))}</th></tr></thead>
-    <tbody>${member.payouts.map((p) => `<tr><td>${esc(p.period)}</td><td class="num">${esc(yuan(p.payout_cents))}</td>
-      <td class="num">${esc(yuan(p.commission_cents ?? 0))}</td>
-      <td><button type="button" class="action" data-verify="${esc(p.period)}">${esc(t('me.verify'))}</button>
-        <div class="verdict" id="verdict-${esc(p.period)}" role="status" aria-live="polite"></div></td></tr>`).join('')}</tbody>
-  </table></div>`;
+  return `<ul class="payouts">${member.payouts.map((p) => `<li>
+    <p><strong>${esc(p.period)}</strong> · ${esc(t('me.payout'))} <strong>${esc(yuan(p.payout_cents))}</strong>
+      · ${esc(t('me.commission'))} ${esc(yuan(p.commission_cents ?? 0))}</p>
+    <button type="button" class="action" data-verify="${esc(p.period)}">${esc(t('me.verify'))}</button>
+    <div class="verdict" id="verdict-${esc(p.period)}" role="status" aria-live="polite"></div>
+  </li>`).join('')}</ul>`;
 }
 
 function profile(member) {
@@ -58,7 +56,7 @@ function profile(member) {
       ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(t(`achievement.${a.kind}`, a))}</li>`).join('')}</ul>`
         : `<p>${esc(t('achievements.none'))}</p>`}
     </section>
-    <section class="card" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
+    <section class="card wide" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
       ${payouts(member)}
       <p class="muted">${esc(t('me.verify.how'))}</p>
     </section>

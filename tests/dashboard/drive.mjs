@@ -1,0 +1,107 @@
+// Drives Debian's Chromium (playwright-core, never a downloaded browser) through the dashboard and prints one
+// JSON report on stdout; tests/dashboard/test_dashboard.py asserts on it.
+//   node drive.mjs '{"base": "http://127.0.0.1:PORT", "out": DIR, "member": "0x…", "period": "2026-11",
+//                    "vectors": [{"address", "amount", "proof", "root"}]}'
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const spec = JSON.parse(process.argv[2]);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const PAGES = { overview: '#/', rules: '#/rules', proposals: '#/proposals', leaderboard: '#/leaderboard', me: `#/me/${spec.member}` };
+
+const report = { pages: {}, screenshots: [], console: [], foreign: [] };
+const profile = mkdtempSync(join(tmpdir(), 'linli-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: DESKTOP,
+});
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') report.console.push(m.text()); });
+  page.on('pageerror', (e) => report.console.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => { if (!/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url())) report.foreign.push(r.url()); });
+
+  const settle = async () => {
+    await page.waitForSelector('main:not([aria-busy]) h1');
+    await page.waitForLoadState('networkidle');
+  };
+  const shoot = async (name) => {
+    const path = join(spec.out, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    report.screenshots.push(path);
+  };
+  const visit = async (name, lang) => {
+    await page.goto(`${spec.base}/dashboard/${PAGES[name]}`);
+    await settle();
+    report.pages[`${name}.${lang}`] = {
+      lang: await page.locator('html').getAttribute('lang'),
+      title: await page.title(),
+      text: await page.locator('main').innerText(),
+      canvases: await page.locator('main canvas').count(),
+    };
+    await shoot(`${name}.${lang}`);
+  };
+
+  for (const name of Object.keys(PAGES)) await visit(name, 'zh');
+
+  // Keyboard: the first Tab lands on the skip link, Enter moves focus to <main>.
+  await page.goto('about:blank');
+  await page.goto(`${spec.base}/dashboard/#/`);
+  await settle();
+  await page.keyboard.press('Tab');
+  report.keyboard = { first: await page.evaluate(() => document.activeElement.textContent) };
+  await page.keyboard.press('Enter');
+  report.keyboard.after = await page.evaluate(() => document.activeElement.id);
+
+  // "Verify my payout": honest server, then a server that tampers with the proof.
+  const verdict = async () => {
+    await page.goto(`${spec.base}/dashboard/#/me/${spec.member}`);
+    await settle();
+    await page.locator(`[data-verify="${spec.period}"]`).click();
+    const strong = page.locator(`#verdict-${spec.period} [data-verdict]`);
+    await strong.waitFor();
+    return { verdict: await strong.getAttribute('data-verdict'), text: await page.locator(`#verdict-${spec.period}`).innerText() };
+  };
+  report.verify = await verdict();
+  await shoot('me.verified.zh');
+  await page.route('**/distributions/*/proofs/*', async (route) => {
+    const body = await (await route.fetch()).json();
+    body.payout_cents = Number(body.payout_cents) + 1; // the server claims one cent more than the chain allows
+    await route.fulfill({ json: body });
+  });
+  report.tampered = await verdict();
+  await shoot('me.tampered.zh');
+  await page.unroute('**/distributions/*/proofs/*');
+
+  // Language switch: English, kept across pages and reloads.
+  await page.locator('#lang-switch').click();
+  await settle();
+  report.switched = { lang: await page.locator('html').getAttribute('lang'), nav: await page.locator('nav').innerText() };
+  for (const name of Object.keys(PAGES)) await visit(name, 'en');
+
+  // Phone-sized screen: no horizontal scrolling of the page itself.
+  await page.setViewportSize(PHONE);
+  report.phone = {};
+  for (const name of ['overview', 'me']) {
+    await page.goto(`${spec.base}/dashboard/${PAGES[name]}`);
+    await settle();
+    report.phone[name] = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    await shoot(`${name}.phone.en`);
+  }
+
+  // The page's own Merkle code against roots and proofs made by governance.merkle.
+  report.vectors = await page.evaluate(async (vectors) => {
+    const { rootFromProof } = await import('./js/merkle.js');
+    return vectors.map((v) => rootFromProof(v.address, v.amount, v.proof) === v.root);
+  }, spec.vectors ?? []);
+} catch (error) {
+  report.error = String(error.stack ?? error);
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+process.stdout.write(JSON.stringify(report));
