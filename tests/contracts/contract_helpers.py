@@ -34,10 +34,11 @@ class Governance:
         self.sleep_until(self.governor.proposalDeadline(proposal_id) + 1)
 
     def sleep_until(self, timestamp):
-        now = chain.time()
-        if timestamp > now:
-            chain.sleep(timestamp - now)
-        chain.mine()
+        """Mine until the latest block's timestamp is at least `timestamp` (block time, not brownie's clock:
+        after a snapshot revert the two may disagree)."""
+        while (latest := web3.eth.get_block("latest").timestamp) < timestamp:
+            chain.sleep(timestamp - latest)
+            chain.mine()
 
     def pass_and_queue(self, proposal, voters, support=FOR):
         proposal_id, targets, values, calldatas, dhash = proposal
@@ -46,7 +47,7 @@ class Governance:
             self.governor.castVote(proposal_id, support, {"from": voter})
         self.wait_deadline(proposal_id)
         self.governor.queue(targets, values, calldatas, dhash, {"from": voters[0]})
-        self.sleep_until(chain.time() + self.params["timelock_min_delay"] + 1)
+        self.sleep_until(self.governor.proposalEta(proposal_id) + 1)
 
     def execute(self, proposal, sender):
         _, targets, values, calldatas, dhash = proposal

@@ -38,6 +38,16 @@ def test_guardian_cancels_active(gov, governor, rule_book, voters, admin):
     assert governor.state(proposal[0]) == CANCELED
 
 
+def test_guardian_cancels_succeeded(gov, governor, rule_book, voters, admin):
+    proposal = _proposal(gov, rule_book, voters)
+    gov.wait_active(proposal[0])
+    governor.castVote(proposal[0], FOR, {"from": voters[4]})
+    gov.wait_deadline(proposal[0])
+    assert governor.state(proposal[0]) == SUCCEEDED
+    _cancel(governor, proposal, admin)
+    assert governor.state(proposal[0]) == CANCELED
+
+
 def test_guardian_cancels_queued_and_the_timelock_operation(gov, governor, rule_book, timelock, voters, admin):
     proposal = _proposal(gov, rule_book, voters)
     gov.pass_and_queue(proposal, voters[2:5])
