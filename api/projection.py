@@ -234,7 +234,7 @@ class Projector:
     def _rule_changed(self, fact: Fact) -> None:
         a = fact.args
         if fact.name == "CommissionRateChanged":
-            self._change(fact, f"commission_level{int(a['level'])}_bps", a["oldBps"], a["newBps"])
+            self._change(fact, f"level{int(a['level'])}_bps", a["oldBps"], a["newBps"])
             return
         old, new = (a[k] for k in list(a) if k.startswith(("old", "new")))
         self._change(fact, RULE_KEYS[fact.name], old, new)

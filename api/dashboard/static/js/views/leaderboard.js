@@ -3,9 +3,10 @@ import { get } from '../api.js';
 import { esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
-const WINDOWS = ['day', 'week', 'month', 'year'];
-const METRICS = ['sales', 'orders', 'new_customers', 'review_rate'];
-const VALUE = { sales: yuan, orders: num, new_customers: num, review_rate: (r) => `${(Number(r) * 100).toFixed(1)}%` };
+// Points rank everyone on chain (all time); the other metrics come from imported paid orders, by window.
+const WINDOWS = ['day', 'week', 'month', 'year', 'all'];
+const METRICS = ['points', 'sales', 'orders', 'new_customers'];
+const VALUE = { points: num, sales: yuan, orders: num, new_customers: num };
 
 const options = (values, chosen, prefix) =>
   values.map((v) => `<option value="${v}"${v === chosen ? ' selected' : ''}>${esc(t(`${prefix}.${v}`))}</option>`).join('');
@@ -13,7 +14,8 @@ const options = (values, chosen, prefix) =>
 function rows(board, metric) {
   if (!board.entries.length) return `<p>${esc(t('leaderboard.empty'))}</p>`;
   return `<div class="table-wrap"><table>
-    <caption class="muted">${esc(t('leaderboard.caption', { window: t(`window.${board.window}`), metric: t(`metric.${metric}`), period: board.period ?? '' }))}</caption>
+    <caption class="muted">${esc(t(`leaderboard.caption.${metric === 'points' ? 'points' : 'orders'}`, {
+      window: t(`window.${board.window}`), period: board.period?.replace('/', ' – ') ?? '' }))}</caption>
     <thead><tr><th class="num">${esc(t('rank'))}</th><th>${esc(t('member'))}</th><th class="num">${esc(t(`metric.${metric}`))}</th></tr></thead>
     <tbody>${board.entries.map((e) => `<tr><td class="num">${esc(e.rank)}</td>
       <td><a href="#/me/${esc(e.address)}" class="mono">${esc(e.member_id ?? short(e.address))}</a></td>
@@ -22,28 +24,28 @@ function rows(board, metric) {
 }
 
 export async function render(main, { params }) {
-  const [window = 'month', metric = 'sales'] = params;
+  const [metric = 'points', window = 'month'] = params;
   const board = await get(`/leaderboard?window=${encodeURIComponent(window)}&metric=${encodeURIComponent(metric)}`);
   main.innerHTML = `
     <h1>${esc(t('leaderboard.title'))}</h1>
     <form class="field card" id="board-form">
-      <div><label for="lb-window">${esc(t('leaderboard.window'))}</label>
-        <select id="lb-window">${options(WINDOWS, window, 'window')}</select></div>
       <div><label for="lb-metric">${esc(t('leaderboard.metric'))}</label>
         <select id="lb-metric">${options(METRICS, metric, 'metric')}</select></div>
+      <div><label for="lb-window">${esc(t('leaderboard.window'))}</label>
+        <select id="lb-window">${options(WINDOWS, window, 'window')}</select></div>
       <button type="submit">${esc(t('show'))}</button>
     </form>
     <div class="grid">
       <section class="card" aria-labelledby="board-h"><h2 id="board-h">${esc(t(`metric.${metric}`))}</h2>${rows(board, metric)}</section>
       <section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
         ${(board.achievements ?? []).length ? `<ul>${board.achievements.map((a) => `<li><strong>${esc(t(`achievement.${a.kind}`, a))}</strong>
-          <span class="muted">· ${esc(t('achievements.count', { count: num(a.members) }))}</span></li>`).join('')}</ul>`
+          <span class="muted">· ${esc(t('achievements.members', { count: num(a.members) }))}</span></li>`).join('')}</ul>`
           : `<p>${esc(t('achievements.none'))}</p>`}
       </section>
     </div>`;
   main.querySelector('#board-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    location.hash = `#/leaderboard/${main.querySelector('#lb-window').value}/${main.querySelector('#lb-metric').value}`;
+    location.hash = `#/leaderboard/${main.querySelector('#lb-metric').value}/${main.querySelector('#lb-window').value}`;
   });
   return null;
 }

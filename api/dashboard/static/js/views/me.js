@@ -32,7 +32,7 @@ function payouts(member) {
   if (!member.payouts?.length) return `<p>${esc(t('me.nopayouts'))}</p>`;
   return `<ul class="payouts">${member.payouts.map((p) => `<li>
     <p><strong>${esc(p.period)}</strong> · ${esc(t('me.payout'))} <strong>${esc(yuan(p.payout_cents))}</strong>
-      · ${esc(t('me.commission'))} ${esc(yuan(p.commission_cents ?? 0))}</p>
+      ${p.commission_cents == null ? '' : `· ${esc(t('me.commission'))} ${esc(yuan(p.commission_cents))}`}</p>
     <button type="button" class="action" data-verify="${esc(p.period)}">${esc(t('me.verify'))}</button>
     <div class="verdict" id="verdict-${esc(p.period)}" role="status" aria-live="polite"></div>
   </li>`).join('')}</ul>`;

@@ -1,0 +1,69 @@
+"""`create_app(settings)`: the API as an app factory. It migrates the database, wires the routers and, when
+asked, runs the indexer loop in a background thread (only one process indexes at a time; all serve).
+
+A dashboard or any other router is one more line in `ROUTERS` (or a `mount` call after create_app).
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.db import make_engine, migrate, session_factory
+from api.indexer import Indexer
+from api.ratelimit import TokenBuckets
+from api.routes import admin, distributions, leaderboard, members, products, proposals, rules, status, votes
+from api.settings import Settings
+from api.source import ChainSource, connect
+from chain.errors import ChainError
+from chain.system import Linli
+
+ROUTERS = (members.router, leaderboard.router, proposals.router, rules.router, products.router,
+           distributions.router, votes.router, admin.router, status.router)
+
+
+def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
+    """The app for `settings`. `linli` (a bound deployment) is needed for the indexer and the writes; without
+    it, and without LINLI_RPC_URL / LINLI_DEPLOYMENT, the API serves what the database already holds."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    if linli is None and (settings.rpc_url or settings.deployment):
+        linli = connect(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if settings.index and linli is not None:
+            indexer = Indexer(app.state.sessions, ChainSource(linli, window=settings.window_blocks),
+                              confirmations=settings.confirmations, window=settings.window_blocks)
+            worker = threading.Thread(target=indexer.follow, args=(engine, stop),
+                                      kwargs={"poll_seconds": settings.poll_seconds}, name="linli-indexer", daemon=True)
+            worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=30)
+            engine.dispose()
+
+    app = FastAPI(
+        title="Linli (邻里) API",
+        summary="A mirror of the co-op's chain (members, proposals, rules, distributions) and its few writes.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings, app.state.engine, app.state.sessions = settings, engine, session_factory(engine)
+    app.state.linli, app.state.rate_limits = linli, TokenBuckets(settings.rate_limit_per_minute)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.exception_handler(ChainError)
+    async def chain_unavailable(_request: Request, exc: ChainError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": f"chain error: {exc}"})
+
+    return app

@@ -1,0 +1,280 @@
+"""Every read the routes make, in one place, keyword-only. Routes stay thin; this is where SQL lives.
+
+"Now" for the mirror is the timestamp of the last indexed block (`as_of`), so states and weights are those
+of the chain at that block, never a mix of clocks.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from api.models import (
+    ChainEvent, Distribution, ImportedMember, ImportedOrder, Member, ParameterChange, PayoutProof, PayoutRecord,
+    Product, Proposal, ProposalAction, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint,
+)
+
+QUORUM_DENOMINATOR = 100  # GovernorVotesQuorumFraction: the numerator is a percentage
+RULE_KEYS = ("level1_bps", "level2_bps", "pool_rate_bps", "gmv_target_cents", "max_rate_change_bps")
+
+
+class ProposalState(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    CANCELED = "canceled"
+    DEFEATED = "defeated"
+    SUCCEEDED = "succeeded"
+    QUEUED = "queued"
+    EXPIRED = "expired"
+    EXECUTED = "executed"
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+
+
+def _page(session: Session, query: Select, *, limit: int, offset: int) -> Page:  # type: ignore[type-arg]
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return Page(list(session.scalars(query.limit(limit).offset(offset))), total)
+
+
+def sync_state(*, session: Session) -> SyncState | None:
+    return session.get(SyncState, 1)
+
+
+def now(*, session: Session) -> int:
+    """The mirror's clock: timestamp of the last indexed block (0 before the first sync)."""
+    state = session.get(SyncState, 1)
+    return state.block_timestamp if state else 0
+
+
+# --- members ------------------------------------------------------------------------------------------
+
+
+def member_by_address(*, session: Session, address: str) -> Member | None:
+    return session.get(Member, address)
+
+
+def votes_at(*, session: Session, address: str, timepoint: int) -> int:
+    """ERC-5805 getPastVotes: the delegate's last checkpoint at or before `timepoint`."""
+    query = (
+        select(VoteCheckpoint.votes)
+        .where(VoteCheckpoint.delegate == address, VoteCheckpoint.timestamp <= timepoint)
+        .order_by(VoteCheckpoint.timestamp.desc(), VoteCheckpoint.block_number.desc(), VoteCheckpoint.log_index.desc())
+        .limit(1)
+    )
+    return session.scalar(query) or 0
+
+
+def member_id_of(*, session: Session, address: str) -> str | None:
+    return session.scalar(select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1))
+
+
+def payouts_of(*, session: Session, address: str) -> list[PayoutProof]:
+    return list(session.scalars(select(PayoutProof).where(PayoutProof.address == address).order_by(PayoutProof.period)))
+
+
+def paid_order_count(*, session: Session, member_id: str) -> int:
+    query = select(func.count()).where(ImportedOrder.member_id == member_id, ImportedOrder.status == "paid")
+    return session.scalar(query) or 0
+
+
+# --- leaderboard --------------------------------------------------------------------------------------
+
+
+class Metric(StrEnum):
+    POINTS = "points"
+    SALES = "sales"
+    ORDERS = "orders"
+    NEW_CUSTOMERS = "new_customers"
+
+
+class Window(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+    ALL = "all"
+
+
+WINDOW_DAYS = {Window.DAY: 1, Window.WEEK: 7, Window.MONTH: 30, Window.YEAR: 365}
+
+
+def points_leaderboard(*, session: Session, limit: int, offset: int) -> Page[Member]:
+    """By points; ties go to whoever got there first (earlier block, then earlier log)."""
+    query = (
+        select(Member).where(Member.points > 0)
+        .order_by(Member.points.desc(), Member.first_block, Member.first_log, Member.address)
+    )
+    return _page(session, query, limit=limit, offset=offset)
+
+
+def order_leaderboard(
+    *, session: Session, metric: Metric, since: datetime, limit: int, offset: int
+) -> Page[tuple[str, str, int]]:
+    """(member_id, address, value) from imported data: paid, not refunded, within the window.
+
+    Ties go to who got there first: the earliest order (or join) that counts.
+    """
+    cutoff = since.astimezone(UTC).isoformat()
+    if metric is Metric.NEW_CUSTOMERS:
+        value = func.count(ImportedMember.member_id)
+        first = func.min(ImportedMember.joined_at)
+        referrer = ImportedMember.__table__.alias("referrer")
+        query = (
+            select(referrer.c.member_id, referrer.c.address, value)
+            .join_from(ImportedMember, referrer, ImportedMember.referrer_id == referrer.c.member_id)
+            .where(ImportedMember.joined_at >= cutoff)
+            .group_by(referrer.c.member_id, referrer.c.address)
+        )
+    else:
+        value = func.sum(ImportedOrder.amount_cents) if metric is Metric.SALES else func.count(ImportedOrder.order_id)
+        first = func.min(ImportedOrder.paid_at)
+        query = (
+            select(ImportedMember.member_id, ImportedMember.address, value)
+            .join_from(ImportedOrder, ImportedMember, ImportedOrder.member_id == ImportedMember.member_id)
+            .where(ImportedOrder.status == "paid", ImportedOrder.paid_at >= cutoff)
+            .group_by(ImportedMember.member_id, ImportedMember.address)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(value.desc(), first, "member_id").limit(limit).offset(offset)).tuples()
+    return Page([(m, a, int(v)) for m, a, v in rows], total)
+
+
+def window_start(*, window: Window, at: datetime) -> datetime:
+    if window is Window.ALL:
+        return datetime(1970, 1, 1, tzinfo=UTC)
+    return at - timedelta(days=WINDOW_DAYS[window])
+
+
+# --- proposals ----------------------------------------------------------------------------------------
+
+
+def proposals(*, session: Session, limit: int, offset: int) -> Page[Proposal]:
+    query = select(Proposal).order_by(Proposal.created_block.desc(), Proposal.created_log.desc())
+    return _page(session, query, limit=limit, offset=offset)
+
+
+def proposal(*, session: Session, proposal_id: int) -> Proposal | None:
+    return session.get(Proposal, proposal_id)
+
+
+def actions(*, session: Session, proposal_id: int) -> list[ProposalAction]:
+    query = select(ProposalAction).where(ProposalAction.proposal_id == proposal_id).order_by(ProposalAction.position)
+    return list(session.scalars(query))
+
+
+def votes(*, session: Session, proposal_id: int, limit: int, offset: int) -> Page[Vote]:
+    query = select(Vote).where(Vote.proposal_id == proposal_id).order_by(Vote.block_number, Vote.log_index)
+    return _page(session, query, limit=limit, offset=offset)
+
+
+def has_voted(*, session: Session, proposal_id: int, voter: str) -> bool:
+    return session.scalar(select(Vote.id).where(Vote.proposal_id == proposal_id, Vote.voter == voter)) is not None
+
+
+def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
+    query = (
+        select(ParameterChange.new).where(ParameterChange.key == key, ParameterChange.timestamp <= timepoint)
+        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(), ParameterChange.log_index.desc())
+        .limit(1)
+    )
+    return session.scalar(query) or 0
+
+
+def supply_at(*, session: Session, timepoint: int) -> int:
+    query = (
+        select(SupplyCheckpoint.supply).where(SupplyCheckpoint.timestamp <= timepoint)
+        .order_by(SupplyCheckpoint.timestamp.desc(), SupplyCheckpoint.id.desc()).limit(1)
+    )
+    return session.scalar(query) or 0
+
+
+def quorum(*, session: Session, proposal: Proposal) -> int:
+    """GovernorVotesQuorumFraction.quorum(snapshot): the share of the supply at the proposal's snapshot."""
+    numerator = parameter_at(session=session, key="quorum_numerator", timepoint=proposal.vote_start)
+    return supply_at(session=session, timepoint=proposal.vote_start) * numerator // QUORUM_DENOMINATOR
+
+
+def proposal_state(*, proposal: Proposal, quorum: int, now: int) -> ProposalState:
+    """OpenZeppelin 5.1 Governor.state() (with GovernorTimelockControl), at the mirror's clock."""
+    if proposal.executed:
+        return ProposalState.EXECUTED
+    if proposal.canceled:
+        return ProposalState.CANCELED
+    if proposal.vote_start >= now:
+        return ProposalState.PENDING
+    if proposal.vote_end >= now:
+        return ProposalState.ACTIVE
+    reached = quorum <= proposal.votes_for + proposal.votes_abstain
+    if not reached or proposal.votes_for <= proposal.votes_against:
+        return ProposalState.DEFEATED
+    return ProposalState.QUEUED if proposal.queued else ProposalState.SUCCEEDED
+
+
+# --- rules and products --------------------------------------------------------------------------------
+
+
+def rules_in_force(*, session: Session) -> dict[str, int]:
+    """The newest value of every rule book key (from the constructor's events on)."""
+    return {key: parameter_at(session=session, key=key, timepoint=2**62) for key in RULE_KEYS}
+
+
+def rule_history(*, session: Session, limit: int, offset: int) -> Page[ParameterChange]:
+    query = (
+        select(ParameterChange).where(ParameterChange.contract == "RuleBook")
+        .order_by(ParameterChange.block_number, ParameterChange.log_index)
+    )
+    return _page(session, query, limit=limit, offset=offset)
+
+
+def executed_proposals(*, session: Session, tx_hashes: Sequence[str]) -> dict[str, Proposal]:
+    """tx hash -> the proposal executed in that transaction (which is what changed the rules in it)."""
+    if not tx_hashes:
+        return {}
+    events = session.scalars(
+        select(ChainEvent).where(ChainEvent.name == "ProposalExecuted", ChainEvent.tx_hash.in_(list(set(tx_hashes))))
+    )
+    found: dict[str, Proposal] = {}
+    for event in events:
+        p = session.get(Proposal, int(json.loads(event.args)["proposalId"]))
+        if p is not None:
+            found[event.tx_hash] = p
+    return found
+
+
+def products(*, session: Session, include_removed: bool, limit: int, offset: int) -> Page[Product]:
+    query = select(Product).order_by(Product.added_block, Product.product_id)
+    if not include_removed:
+        query = query.where(Product.removed_block.is_(None))
+    return _page(session, query, limit=limit, offset=offset)
+
+
+# --- distributions -------------------------------------------------------------------------------------
+
+
+def distributions(*, session: Session, limit: int, offset: int) -> Page[Distribution]:
+    return _page(session, select(Distribution).order_by(Distribution.period.desc()), limit=limit, offset=offset)
+
+
+def distribution(*, session: Session, period: int) -> Distribution | None:
+    return session.get(Distribution, period)
+
+
+def payout_record(*, session: Session, period: int) -> PayoutRecord | None:
+    return session.get(PayoutRecord, period)
+
+
+def payout_proof(*, session: Session, period: int, address: str) -> PayoutProof | None:
+    return session.get(PayoutProof, (period, address))

@@ -1,0 +1,199 @@
+"""Response and request bodies. uint256 ids travel as decimal strings (JSON numbers lose precision past
+2^53); cents, basis points, points and votes are JSON integers, as in the month report."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+Uint256Str = Annotated[
+    int,
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,78}$", "description": "uint256 in decimal"}),
+]
+Hex32 = Annotated[str, Field(pattern="^0x[0-9a-f]{64}$")]
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Level(Public):
+    name: str
+    threshold: int
+
+
+class Payout(Public):
+    period: str
+    payout_cents: int
+    commission_cents: int | None = None
+
+
+class Achievement(Public):
+    kind: str
+    count: int | None = None
+
+
+class MemberPublic(Public):
+    address: str
+    member_id: str | None
+    points: int
+    growth: int = Field(description="points ever awarded (revocations deducted): what levels are judged on")
+    voting_weight: int = Field(description="votes now (own points unless delegated away, plus points delegated in)")
+    voting_weight_at_snapshot: int | None = Field(None, description="with ?proposal=ID: weight at its snapshot")
+    snapshot: int | None = None
+    delegate: str | None
+    level: str
+    next_level: Level | None
+    achievements: list[Achievement]
+    payouts: list[Payout]
+    as_of: int = Field(description="timestamp of the last indexed block")
+
+
+class LeaderboardEntry(Public):
+    rank: int
+    address: str
+    member_id: str | None
+    value: int
+
+
+class Leaderboard(Public):
+    window: str
+    metric: str
+    period: str | None
+    total: int
+    entries: list[LeaderboardEntry]
+    achievements: list[dict[str, Any]] = []
+
+
+class Action(Public):
+    target: str
+    value: int
+    calldata: str
+    contract: str | None
+    function: str | None
+    arguments: dict[str, Any] | None
+
+
+class ProposalPublic(Public):
+    id: Uint256Str
+    proposer: str
+    description: str
+    state: str
+    vote_start: int = Field(description="snapshot timepoint (seconds): weights are read here")
+    vote_end: int = Field(description="deadline (seconds), as extended by late-quorum prevention")
+    for_votes: int
+    against_votes: int
+    abstain_votes: int
+    quorum: int
+    eta: int | None
+    created_block: int
+    created_tx: str
+    as_of: int
+
+
+class ProposalDetail(ProposalPublic):
+    actions: list[Action]
+
+
+class VotePublic(Public):
+    voter: str
+    support: int = Field(description="0 against, 1 for, 2 abstain")
+    weight: int
+    reason: str
+    block_number: int
+    timestamp: int
+    tx_hash: str
+
+
+class Rules(Public):
+    level1_bps: int
+    level2_bps: int
+    total_bps: int
+    pool_rate_bps: int
+    gmv_target_cents: int
+    max_rate_change_bps: int
+    as_of: int
+
+
+class RuleChange(Public):
+    key: str
+    old_value: int
+    new_value: int
+    effective_at: int
+    block_number: int
+    tx_hash: str
+    proposal_id: Uint256Str | None = None
+    proposer: str | None = None
+    description: str | None = None
+    for_votes: int | None = None
+    against_votes: int | None = None
+    abstain_votes: int | None = None
+
+
+class ProductPublic(Public):
+    product_id: str
+    metadata_hash: str
+    added_block: int
+    removed_block: int | None
+
+
+class DistributionPublic(Public):
+    period: str
+    merkle_root: str
+    record_hash: str
+    gmv_cents: int
+    target_cents: int
+    pool_rate_bps: int
+    pool_cents: int
+    member_count: int
+    block_number: int
+    timestamp: int
+    tx_hash: str
+    record_available: bool = Field(description="a signed payout record matching record_hash has been uploaded")
+
+
+class ProofPublic(Public):
+    period: str
+    address: str
+    member_id: str
+    payout_cents: int
+    proof: list[str]
+    merkle_root: str
+    record_hash: str
+
+
+class BallotIn(BaseModel):
+    """An EIP-712 ballot as `linli vote --sign` writes it (chain.ballots.SignedBallot.to_json)."""
+
+    proposal_id: Annotated[str, Field(pattern="^[0-9]{1,78}$")]
+    support: Annotated[int, Field(ge=0, le=2)]
+    voter: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$")]
+    nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$")]
+    signature: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$")]
+
+
+class RelayResult(BaseModel):
+    tx_hash: str
+    voter: str
+    proposal_id: Uint256Str
+    support: int
+    weight: int
+
+
+class ImportResult(BaseModel):
+    kind: str
+    rows: int
+
+
+class RecordAccepted(BaseModel):
+    period: str
+    record_hash: str
+    members: int
+
+
+class Status(BaseModel):
+    chain_id: int | None
+    block_number: int | None
+    block_hash: str | None
+    as_of: int | None

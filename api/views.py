@@ -1,0 +1,91 @@
+"""Rows -> response models, where a response needs more than one query (members, proposals, rule changes)."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.orm import Session
+
+from api import queries, schemas
+from api.deps import period_text
+from api.models import Member, ParameterChange, Proposal
+from governance.levels import tier_for
+from governance.rules import LevelRules
+
+LEVELS = LevelRules()
+
+
+def member(session: Session, row: Member, *, snapshot: int | None) -> schemas.MemberPublic:
+    """Points and weight from the chain; member id, achievements and payouts from imported admin data.
+
+    The level is judged on growth = points awarded minus revoked, against the default tiers (普通 / 白银 /
+    黄金 / 钻石); the rolling window and retain thresholds of the month close are not applied here.
+    """
+    growth = row.awarded - row.revoked
+    tier = tier_for(growth, LEVELS)
+    following = LEVELS.tiers[tier + 1] if tier + 1 < len(LEVELS.tiers) else None
+    member_id = queries.member_id_of(session=session, address=row.address)
+    achievements = []
+    if member_id is not None:
+        orders = queries.paid_order_count(session=session, member_id=member_id)
+        if orders:
+            achievements.append(schemas.Achievement(kind="first_order", count=orders))
+    return schemas.MemberPublic(
+        address=row.address,
+        member_id=member_id,
+        points=row.points,
+        growth=growth,
+        voting_weight=row.votes,
+        voting_weight_at_snapshot=None if snapshot is None else queries.votes_at(
+            session=session, address=row.address, timepoint=snapshot),
+        snapshot=snapshot,
+        delegate=row.delegate,
+        level=LEVELS.tiers[tier].name,
+        next_level=None if following is None else schemas.Level(name=following.name, threshold=following.threshold),
+        achievements=achievements,
+        payouts=[
+            schemas.Payout(period=period_text(p.period), payout_cents=p.payout_cents)
+            for p in queries.payouts_of(session=session, address=row.address)
+        ],
+        as_of=queries.now(session=session),
+    )
+
+
+def proposal(session: Session, row: Proposal, *, now: int) -> schemas.ProposalPublic:
+    quorum = queries.quorum(session=session, proposal=row)
+    return schemas.ProposalPublic(**_proposal_fields(row, quorum, now))
+
+
+def proposal_detail(session: Session, row: Proposal, *, now: int) -> schemas.ProposalDetail:
+    quorum = queries.quorum(session=session, proposal=row)
+    actions = [
+        schemas.Action(target=a.target, value=a.value, calldata=a.calldata, contract=a.contract, function=a.function,
+                       arguments=None if a.arguments is None else json.loads(a.arguments))
+        for a in queries.actions(session=session, proposal_id=row.id)
+    ]
+    return schemas.ProposalDetail(**_proposal_fields(row, quorum, now), actions=actions)
+
+
+def _proposal_fields(row: Proposal, quorum: int, now: int) -> dict[str, object]:
+    return dict(
+        id=row.id, proposer=row.proposer, description=row.description,
+        state=queries.proposal_state(proposal=row, quorum=quorum, now=now).value,
+        vote_start=row.vote_start, vote_end=row.vote_end, for_votes=row.votes_for, against_votes=row.votes_against,
+        abstain_votes=row.votes_abstain, quorum=quorum, eta=row.eta, created_block=row.created_block,
+        created_tx=row.created_tx, as_of=now,
+    )
+
+
+def rule_changes(session: Session, rows: list[ParameterChange]) -> list[schemas.RuleChange]:
+    """Each change with the proposal executed in the same transaction (what made it), when there is one."""
+    by_tx = queries.executed_proposals(session=session, tx_hashes=[r.tx_hash for r in rows])
+    out = []
+    for r in rows:
+        p = by_tx.get(r.tx_hash)
+        out.append(schemas.RuleChange(
+            key=r.key, old_value=r.old, new_value=r.new, effective_at=r.timestamp, block_number=r.block_number,
+            tx_hash=r.tx_hash,
+            **({} if p is None else dict(
+                proposal_id=p.id, proposer=p.proposer, description=p.description, for_votes=p.votes_for,
+                against_votes=p.votes_against, abstain_votes=p.votes_abstain)),
+        ))
+    return out
