@@ -6,7 +6,7 @@ import sys
 import typer
 
 from governance.errors import LinliError
-from linli.cli import chain, demo, month, proposal, propose, rules, verify, vote
+from linli.cli import chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
 
 app = typer.Typer(
     name="linli",
@@ -25,6 +25,8 @@ app.command("execute")(proposal.execute)
 app.add_typer(proposal.app, name="proposal")
 app.add_typer(verify.app)
 app.add_typer(demo.app)
+app.add_typer(serve.app)
+app.add_typer(mirror.app, name="mirror")
 
 
 def main() -> None:
