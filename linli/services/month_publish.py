@@ -16,9 +16,14 @@ from eth_utils import keccak
 
 from chain.errors import ChainError
 from chain.ledger import Ledger
+from chain.rules import Rules as RuleBook
 from chain.system import Linli
-from governance.month import MemberLine, MonthReport
+from governance.loading import CoopData
+from governance.month import MemberLine, MonthReport, close_month
 from governance.payout_record import SignedRecord, canonical_json, sign_record
+from governance.period import Period
+from governance.rules import Rules
+from linli.services.rules_source import differences, with_terms_in_force
 
 Progress = Callable[[int, int], None]
 CHUNK_SIZE = 100  # ~100 awards keep a batch far below a 30M-gas block on every backend
@@ -145,3 +150,28 @@ def publish_month(
         sender=sender,
     )
     return PublishResult(mint, paths[0], paths[1], receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+
+
+@dataclass(frozen=True, slots=True)
+class ChainClose:
+    report: MonthReport
+    published: PublishResult
+    differences: list[str]  # where the rules file and the chain's RuleBook disagree (the chain won)
+
+
+def close_and_publish(
+    linli: Linli,
+    period: Period,
+    data: CoopData,
+    file_rules: Rules,
+    *,
+    admin_seed: bytes | str,
+    out_dir: Path,
+    progress: Progress | None = None,
+) -> ChainClose:
+    """`linli month close` without --dry-run: the month computed with the RuleBook's terms in force (what
+    members voted), then minted, signed, written and published."""
+    terms = RuleBook(linli).read()
+    report = close_month(period, data, with_terms_in_force(file_rules, terms))
+    published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out_dir, progress=progress)
+    return ChainClose(report, published, differences(file_rules, terms))
