@@ -37,6 +37,10 @@ try {
   const visit = async (name, lang) => {
     await page.goto(`${spec.base}/dashboard/${PAGES[name]}`);
     await settle();
+    if (name === 'proposals') { // open every "votes cast" and "how to vote" section
+      for (const summary of await page.locator('main details > summary').all()) await summary.click();
+      await page.waitForLoadState('networkidle');
+    }
     report.pages[`${name}.${lang}`] = {
       lang: await page.locator('html').getAttribute('lang'),
       title: await page.title(),

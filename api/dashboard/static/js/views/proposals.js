@@ -4,6 +4,7 @@ import { esc, num, short, when } from '../format.js';
 import { t } from '../i18n.js';
 
 const OPEN = new Set(['pending', 'active']);
+const SUPPORT = ['against', 'for', 'abstain']; // GovernorCountingSimple's numbering
 const REFRESH_MS = 5000;
 
 function tally(p) {
@@ -11,7 +12,7 @@ function tally(p) {
   const total = votes.reduce((a, b) => a + b, 0) || 1;
   const [f, a, s] = votes.map((v) => `${((v / total) * 100).toFixed(1)}%`);
   return `
-    <div class="tally" role="img" aria-label="${esc(t('proposals.tally', { for: num(votes[0]), against: num(votes[1]), abstain: num(votes[2]) }))}">
+    <div class="tally" aria-hidden="true">
       <span class="for" style="width:${f}"></span><span class="against" style="width:${a}"></span><span class="abstain" style="width:${s}"></span>
     </div>
     <p>${esc(t('proposals.tally', { for: num(votes[0]), against: num(votes[1]), abstain: num(votes[2]) }))}
@@ -25,9 +26,11 @@ function card(p, open) {
     <p><span class="badge ${state === 'executed' || state === 'succeeded' ? 'ok' : state === 'defeated' ? 'bad' : ''}">${esc(t(`state.${state}`))}</span>
       <span class="muted">${esc(t('proposals.by', { proposer: short(p.proposer) }))} · ${esc(t('proposals.ends', { when: when(p.vote_end) }))}</span></p>
     <div data-tally="${esc(p.id)}">${tally(p)}</div>
+    <details data-votes="${esc(p.id)}"><summary>${esc(t('proposals.votes'))}</summary><div></div></details>
     ${open ? `<details><summary>${esc(t('proposals.how'))}</summary>
-      <p>${esc(t('proposals.how.cli'))}</p><pre class="cmd"><code>linli vote ${esc(p.id)} --support for</code></pre>
-      <p>${esc(t('proposals.how.sign'))}</p><pre class="cmd"><code>linli vote ${esc(p.id)} --support for --sign</code></pre>
+      <p>${esc(t('proposals.how.cli'))}</p><pre class="cmd"><code>linli vote ${esc(p.id)} for --reason "…"</code></pre>
+      <p>${esc(t('proposals.how.sign'))}</p><pre class="cmd"><code>linli vote ${esc(p.id)} for --sign --out ballot.json
+curl -H 'content-type: application/json' -d @ballot.json ${esc(location.origin)}/votes/relay</code></pre>
     </details>` : ''}
   </article>`;
 }
@@ -48,11 +51,24 @@ function draw(main, proposals) {
     </section>`;
 }
 
+async function showVotes(details) {
+  const votes = await get(`/proposals/${encodeURIComponent(details.dataset.votes)}/votes`);
+  details.lastElementChild.innerHTML = votes.length ? `<div class="table-wrap"><table>
+    <thead><tr><th>${esc(t('member'))}</th><th>${esc(t('proposals.support'))}</th><th class="num">${esc(t('proposals.weight'))}</th>
+      <th>${esc(t('proposals.reason'))}</th></tr></thead>
+    <tbody>${votes.map((v) => `<tr><td><a class="mono" href="#/me/${esc(v.voter)}">${esc(short(v.voter))}</a></td>
+      <td>${esc(t(`support.${SUPPORT[v.support]}`))}</td><td class="num">${esc(num(v.weight))}</td><td>${esc(v.reason)}</td></tr>`).join('')}</tbody>
+  </table></div>` : `<p>${esc(t('proposals.novotes'))}</p>`;
+}
+
 const shape = (proposals) => proposals.map((p) => `${p.id}:${p.state}`).join();
 
 export async function render(main) {
   let proposals = await get('/proposals');
   draw(main, proposals);
+  main.addEventListener('toggle', (event) => { // toggle does not bubble: listen while capturing
+    if (event.target.open && event.target.dataset.votes) showVotes(event.target).catch(() => {});
+  }, true);
   const timer = setInterval(async () => {
     let fresh;
     try { fresh = await get('/proposals'); } catch { return; } // keep the last tallies on a failed refresh

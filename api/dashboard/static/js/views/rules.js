@@ -3,28 +3,43 @@ import { get } from '../api.js';
 import { esc, num, pct, short, when, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
-const FORMAT = {  // rule key -> how its values read
+const seconds = (s) => t('duration', { minutes: num(Math.round(Number(s) / 60)) });
+const FORMAT = {  // rule key -> how its values read (RuleBook first, then the Governor's settings)
   level1_bps: pct, level2_bps: pct, total_bps: pct, pool_rate_bps: pct, max_rate_change_bps: pct,
-  gmv_target_cents: yuan,
+  gmv_target_cents: yuan, voting_delay: seconds, voting_period: seconds, late_quorum_extension: seconds,
+  proposal_threshold: num, quorum_numerator: (n) => `${n}%`,
 };
+const RULE_BOOK = ['level1_bps', 'level2_bps', 'total_bps', 'pool_rate_bps', 'gmv_target_cents', 'max_rate_change_bps'];
 const show = (key, value) => (value === null || value === undefined ? '—' : (FORMAT[key] ?? num)(value));
 
-function change(entry) {
-  const tally = entry.proposal_id == null ? '' : `<p class="muted">${esc(t('rules.tally', {
-    id: entry.proposal_id, proposer: short(entry.proposer),
-    for: num(entry.for_votes ?? 0), against: num(entry.against_votes ?? 0), abstain: num(entry.abstain_votes ?? 0),
-  }))}</p>`;
+/** Changes made by one transaction belong together (a proposal may set several rules at once). */
+function byTransaction(history) {
+  const groups = [];
+  for (const entry of history) {
+    if (groups.at(-1)?.[0].tx_hash === entry.tx_hash) groups.at(-1).push(entry);
+    else groups.push([entry]);
+  }
+  return groups;
+}
+
+function change(entries) {
+  const first = entries[0];
+  const why = first.proposal_id == null
+    ? `<p class="muted">${esc(t('rules.initial'))}</p>`
+    : `${first.description ? `<p>${esc(first.description)}</p>` : ''}<p class="muted">${esc(t('rules.tally', {
+        id: first.proposal_id.length > 12 ? `${first.proposal_id.slice(0, 6)}…${first.proposal_id.slice(-4)}` : first.proposal_id,
+        proposer: short(first.proposer), for: num(first.for_votes ?? 0), against: num(first.against_votes ?? 0),
+        abstain: num(first.abstain_votes ?? 0) }))}</p>`;
   return `<li>
-    <p><strong>${esc(t(`rule.${entry.key}`))}</strong>: ${esc(show(entry.key, entry.old_value))} → ${esc(show(entry.key, entry.new_value))}
-      <span class="muted">· ${esc(t('rules.effective', { when: when(entry.effective_at) }))}</span></p>
-    ${entry.description ? `<p>${esc(entry.description)}</p>` : ''}
-    ${tally}
+    <p class="muted">${esc(t('rules.effective', { when: when(first.effective_at) }))}</p>
+    <ul>${entries.map((e) => `<li><strong>${esc(t(`rule.${e.key}`))}</strong>: ${esc(show(e.key, e.old_value))} → ${esc(show(e.key, e.new_value))}</li>`).join('')}</ul>
+    ${why}
   </li>`;
 }
 
 export async function render(main) {
   const [rules, history] = await Promise.all([get('/rules'), get('/rules/history')]);
-  const keys = Object.keys(FORMAT).filter((k) => k in rules);
+  const keys = RULE_BOOK.filter((k) => k in rules);
   main.innerHTML = `
     <h1>${esc(t('rules.title'))}</h1>
     <div class="grid">
@@ -35,7 +50,7 @@ export async function render(main) {
       </section>
       <section class="card" aria-labelledby="hist-h">
         <h2 id="hist-h">${esc(t('rules.history'))}</h2>
-        ${history.length ? `<ol class="history" reversed>${[...history].reverse().map(change).join('')}</ol>` : `<p>${esc(t('rules.nohistory'))}</p>`}
+        ${history.length ? `<ol class="history">${byTransaction(history).reverse().map(change).join('')}</ol>` : `<p>${esc(t('rules.nohistory'))}</p>`}
       </section>
     </div>`;
   return null;
