@@ -7,6 +7,8 @@ which London-rule transactions sit in its mempool for ever.
 """
 from __future__ import annotations
 
+import atexit
+import ctypes
 import os
 import shutil
 import signal
@@ -24,8 +26,11 @@ from chain.errors import NodeStartError
 from chain.keys import DEV_MNEMONIC
 
 NodeKind = Literal["anvil", "ganache"]
+_PR_SET_PDEATHSIG = 1
 SHARED_PORT = 8545  # brownie's; Linli's own nodes never take it
 _ROOT = Path(__file__).resolve().parents[1]
+# The npm launcher of Anvil is a node script that would outlive a SIGTERM'd parent: run the binary itself.
+_NATIVE = {"anvil": _ROOT / "node_modules" / "@foundry-rs" / "anvil-linux-amd64" / "bin" / "anvil"}
 
 
 def free_port() -> int:
@@ -41,6 +46,12 @@ def free_port() -> int:
 def _listening(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM it if the Python process dies (even killed -9)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
@@ -60,10 +71,10 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _executable(kind: NodeKind) -> str:
-    """The project's own node binary (node_modules/.bin) first, then PATH."""
-    local = _ROOT / "node_modules" / ".bin" / kind
-    if local.exists():
-        return str(local)
+    """The project's own binary first (Anvil's native one, not its npm launcher), then PATH."""
+    for local in (_NATIVE.get(kind), _ROOT / "node_modules" / ".bin" / kind):
+        if local is not None and local.exists():
+            return str(local)
     found = shutil.which(kind)
     if found is None:
         raise NodeStartError(f"{kind} not found: run toolchain/bootstrap.sh (installs it into node_modules)")
@@ -123,7 +134,9 @@ class LocalNode:
             self._process = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group, so stop() also ends its children
+                preexec_fn=_die_with_parent,
             )
+        atexit.register(self.stop)  # a script that forgets close() does not leave a node behind
         try:
             self._wait_ready()
         except NodeStartError:
@@ -167,6 +180,7 @@ class LocalNode:
         process, self._process = self._process, None
         if process is None:
             return
+        atexit.unregister(self.stop)
         _signal_group(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while _group_alive(process.pid) and time.monotonic() < deadline:
