@@ -117,10 +117,10 @@ class Indexer:
             keys = [(e.block_hash, e.log_index) for e in events]
             for chunk in range(0, len(keys), 500):
                 part = keys[chunk : chunk + 500]
-                known |= set(session.execute(
+                known |= {(h, i) for h, i in session.execute(
                     select(ChainEvent.block_hash, ChainEvent.log_index)
                     .where(tuple_(ChainEvent.block_hash, ChainEvent.log_index).in_(part))
-                ).tuples())
+                )}
         fresh = [e for e in events if (e.block_hash, e.log_index) not in known]
         stored = {n for (n,) in session.execute(select(Block.number).where(Block.number.in_(list(headers))))}
         session.add_all(

@@ -148,7 +148,7 @@ def order_leaderboard(
             .group_by(ImportedMember.member_id, ImportedMember.address)
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(value.desc(), first, "member_id").limit(limit).offset(offset)).tuples()
+    rows = session.execute(query.order_by(value.desc(), first, "member_id").limit(limit).offset(offset))
     return Page([(m, a, int(v)) for m, a, v in rows], total)
 
 

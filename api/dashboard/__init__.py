@@ -1,6 +1,6 @@
 """The dashboard (看板): static pages under /dashboard, served by the API itself (no build step, no CDN).
 
-    mount(app, rpc_url=..., deployment=...)   adds, in this order:
+    mount(app)   after create_app; adds, in this order:
       /dashboard/config.json        the node URL and contract addresses the page reads the chain with
       /dashboard/vendor/...         chart.js and @noble/hashes (keccak) straight from node_modules
       /dashboard/                   index.html, style.css, js/ (vanilla ES modules)
@@ -10,12 +10,13 @@ browser, then compares with `PayoutLedger.merkleRoot(period)` read by its own et
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
+
+from chain.system import Linli
 
 STATIC = Path(__file__).resolve().parent / "static"
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
@@ -25,26 +26,24 @@ VENDOR = {  # URL under /dashboard/vendor -> directory in node_modules
 }
 
 
-def chain_config(*, rpc_url: str | None, deployment: Path | None) -> dict[str, Any]:
-    """What the page needs to read the chain itself: node URL, chain id, contract addresses."""
-    data: dict[str, Any] = {}
-    if deployment is not None and deployment.is_file():
-        data = json.loads(deployment.read_text(encoding="utf-8"))
-    return {
-        "rpc_url": rpc_url or data.get("rpc"),
-        "chain_id": data.get("chain_id"),
-        "contracts": data.get("contracts", {}),
-    }
+def chain_config(linli: Linli | None, rpc_url: str | None) -> dict[str, Any]:
+    """What the page needs to read the chain itself: node URL (LINLI_RPC_URL, else the deployment's), chain
+    id and contract addresses; nothing but `rpc_url` when the API runs without a chain."""
+    if linli is None:
+        return {"rpc_url": rpc_url, "chain_id": None, "contracts": {}}
+    deployment = linli.deployment
+    return {"rpc_url": rpc_url or deployment.rpc, "chain_id": deployment.chain_id,
+            "contracts": dict(deployment.contracts)}
 
 
-def mount(app: FastAPI, *, rpc_url: str | None = None, deployment: Path | None = None) -> None:
-    """Serve the dashboard at /dashboard/; `deployment` is a deployment.json (read at each request).
+def mount(app: FastAPI) -> None:
+    """Serve the dashboard at /dashboard/ from an app made by `api.main.create_app` (reads app.state.settings
+    and app.state.linli). StaticFiles refuses a missing node_modules at once: run toolchain/bootstrap.sh."""
 
-    StaticFiles refuses a missing node_modules directory at once: run toolchain/bootstrap.sh.
-    """
     @app.get("/dashboard/config.json", include_in_schema=False)
-    def dashboard_config() -> dict[str, Any]:
-        return chain_config(rpc_url=rpc_url, deployment=deployment)
+    def dashboard_config(request: Request) -> dict[str, Any]:
+        state = request.app.state
+        return chain_config(state.linli, state.settings.rpc_url)
 
     for name, directory in VENDOR.items():
         app.mount(f"/dashboard/vendor/{name}", StaticFiles(directory=directory), name=f"dashboard-{name}")

@@ -1,0 +1,89 @@
+"""Fixtures of the API tests: one Anvil node with the story world (session), and mirrors of it on SQLite
+and on PostgreSQL (every backend-dependent test runs on both)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from nacl.signing import SigningKey
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from api.db import make_engine, migrate, session_factory  # noqa: E402
+from api.indexer import Indexer  # noqa: E402
+from api.main import create_app  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from api.source import ChainSource  # noqa: E402
+from chain.connect import start_local  # noqa: E402
+from chain.rpc import RpcChain  # noqa: E402
+from utils import database  # noqa: E402
+from world import ADMIN_SEED, World, build_world  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_KEYS = {"ops": SigningKey(ADMIN_SEED).verify_key.encode().hex()}
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_running() -> None:
+    subprocess.run([str(ROOT / "toolchain" / "ensure_postgres.sh")], check=True)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    with start_local("anvil") as chain:
+        yield build_world(chain, tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture(params=BACKENDS, scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def settings_for(url: str, world: World, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(database_url=url, deployment=world.deployment, rpc_url=world.chain.rpc,
+                                     confirmations=0, admin_keys=ADMIN_KEYS, index=False)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def sync(url: str, world: World) -> None:
+    engine = make_engine(url)
+    migrate(engine)
+    Indexer(session_factory(engine), ChainSource(world.linli), confirmations=0, window=50).sync()
+    engine.dispose()
+
+
+MakeApp = Callable[..., FastAPI]
+
+
+@pytest.fixture(scope="session")
+def make_app(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeApp]:
+    """make_app(backend, **settings) -> an app on a fresh mirror of the world (synced), relayer key set."""
+    with ExitStack() as stack:
+        def make(backend: str, *, synced: bool = True, **overrides: object) -> FastAPI:
+            url = stack.enter_context(database(backend, tmp_path_factory.mktemp("db")))
+            if synced:
+                sync(url, world)
+            relayer = world.chain.signers[6]
+            linli_for_app = type(world.linli).attach(RpcChain(world.chain.rpc, [relayer], name="relayer"),
+                                                     world.linli.deployment)
+            overrides.setdefault("relayer_key", "0x" + relayer.key.hex().removeprefix("0x"))
+            app = create_app(settings_for(url, world, **overrides), linli=linli_for_app)
+            stack.callback(app.state.engine.dispose)
+            return app
+
+        yield make
+
+
+@pytest.fixture(scope="session")
+def client(make_app: MakeApp, backend: str) -> Iterator[TestClient]:
+    """A read-only client on a mirror of the world, one per backend (tests must not write through it)."""
+    with TestClient(make_app(backend)) as c:
+        yield c

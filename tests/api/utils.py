@@ -1,0 +1,46 @@
+"""Helpers of the API tests: throwaway databases on SQLite and PostgreSQL, and a dump of the mirror."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, select, text
+
+from api.models import PROJECTIONS, Block, ChainEvent, SyncState
+
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def database(backend: str, directory: Path) -> Iterator[str]:
+    """A new, empty database URL on `backend`; PostgreSQL databases are dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / f'mirror-{secrets.token_hex(4)}.db'}"
+        return
+    name = f"linli_test_{secrets.token_hex(6)}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+SKIP_COLUMNS = {"id"}  # surrogate keys: their values depend on insertion history, not on the chain
+
+
+def mirror_dump(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every row read from the chain, table by table, sorted, without surrogate ids."""
+    dump: dict[str, list[tuple[object, ...]]] = {}
+    with engine.connect() as connection:
+        for model in (Block, ChainEvent, SyncState, *PROJECTIONS):
+            table = model.__table__
+            columns = [c for c in table.columns if c.name not in SKIP_COLUMNS]
+            rows = connection.execute(select(*columns)).all()
+            dump[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return dump
