@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -134,7 +135,8 @@ class LocalNode:
             self._process = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group, so stop() also ends its children
-                preexec_fn=_die_with_parent,
+                # Linux ties the death signal to the creating *thread*: only ask for it from the main thread
+                preexec_fn=_die_with_parent if threading.current_thread() is threading.main_thread() else None,
             )
         atexit.register(self.stop)  # a script that forgets close() does not leave a node behind
         try:
