@@ -21,6 +21,7 @@ from pathlib import Path
 from eth_hash.auto import keccak
 
 from governance.errors import BadFile, BadInput, BadRow
+from governance.gcpause import paused_gc
 from governance.models import Activity, ActivityKind, Cents, Member, MemberId, Order, OrderStatus
 
 MEMBER_FIELDS = ("member_id", "address", "referrer_id", "joined_at")
@@ -56,9 +57,10 @@ class _Bad(Exception):
 
 def load_coop(members: Path | str, orders: Path | str, activities: Path | str) -> CoopData:
     """Load all three files; the first file with a bad row stops the import."""
-    by_id = load_members(members)
-    order_rows = load_orders(orders, by_id)
-    return CoopData(by_id, order_rows, load_activities(activities, by_id, order_rows))
+    with paused_gc():
+        by_id = load_members(members)
+        order_rows = load_orders(orders, by_id)
+        return CoopData(by_id, order_rows, load_activities(activities, by_id, order_rows))
 
 
 def load_members(path: Path | str) -> dict[MemberId, Member]:

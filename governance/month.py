@@ -14,6 +14,7 @@ from datetime import tzinfo
 
 from governance.commission import commission_for_period
 from governance.errors import BadInput
+from governance.gcpause import paused_gc
 from governance.growth import grow
 from governance.loading import CoopData
 from governance.merkle import StandardMerkleTree
@@ -76,45 +77,57 @@ def close_month(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     """Compute the month report for `period` from everything known up to its end."""
     if not data.members:
         raise BadInput("the members file has no members: nothing to close")
+    with paused_gc():
+        return _close(period, data, rules)
+
+
+def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     tz = rules.coop.tz
-    growth = grow(data, rules, period)
-    awards = growth.awards_in(period)
-    points: dict[MemberId, int] = defaultdict(int)
-    for award in awards:
-        points[award.member_id] += award.points
-    commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz)
+    awards, points, levels = _growth(period, data, rules)
+    commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz).totals
     sales, active = _sales_and_active_days(data, period, tz)
     gmv = sum(sales.values())
     split = split_pool(gmv, sales, active, rules.pool)
-    tiers = rules.levels.tiers
     ids = sorted(data.members)
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]
     tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
     members = tuple(
-        MemberLine(m, address, points.get(m, 0), tiers[growth.level(period, m).tier].name,
-                   commission.totals.get(m, 0), payout, tuple(tree.proof(i)))
+        MemberLine(m, address, points.get(m, 0), levels.get(m, rules.levels.tiers[0].name),
+                   commission.get(m, 0), payout, tuple(tree.proof(i)))
         for i, (m, address, payout) in enumerate(zip(ids, addresses, payouts))
     )
     content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
                       split.undistributed_cents, tree.root, members)
     return MonthReport(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
-                       split.undistributed_cents, tree.root, record_hash(content), members, tuple(awards), tree)
+                       split.undistributed_cents, tree.root, record_hash(content), members, awards, tree)
+
+
+def _growth(period: Period, data: CoopData, rules: Rules
+            ) -> tuple[tuple[Award, ...], dict[MemberId, int], dict[MemberId, str]]:
+    """The month's awards, net points per member and level names at the month end; earlier months'
+    awards are dropped here, before the memory-hungry Merkle proofs and record are built."""
+    growth = grow(data, rules, period)
+    awards = tuple(growth.awards_in(period))
+    points: dict[MemberId, int] = defaultdict(int)
+    for award in awards:
+        points[award.member_id] += award.points
+    names = [tier.name for tier in rules.levels.tiers]
+    return awards, dict(points), {m: names[state.tier] for m, state in growth.levels.get(period, {}).items()}
 
 
 def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo
                            ) -> tuple[dict[MemberId, int], dict[MemberId, int]]:
     """Own paid purchases in the month not refunded by its end (never team volume), and distinct local
-    days with an order or an activity; one pass over the month's orders and activities."""
+    days with such an order or an activity (buying and refunding does not make a day active); one pass."""
     starts = period.day_starts(tz)
     start, end = starts[0], starts[-1]
     sales: dict[MemberId, int] = defaultdict(int)
     days: dict[MemberId, set[int]] = defaultdict(set)
     for order in data.orders:
-        if start <= order.paid_at < end:
+        if start <= order.paid_at < end and (order.refunded_at is None or order.refunded_at >= end):
             days[order.member_id].add(bisect_right(starts, order.paid_at))
-            if order.refunded_at is None or order.refunded_at >= end:
-                sales[order.member_id] += order.amount_cents
+            sales[order.member_id] += order.amount_cents
     for activity in data.activities:
         if start <= activity.at < end:
             days[activity.member_id].add(bisect_right(starts, activity.at))

@@ -6,6 +6,7 @@ whatever offset the exporting till wrote.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -86,3 +87,23 @@ def _midnight_on_the_first(year: int, month: int, tz: tzinfo) -> datetime:
     """In UTC, like every loaded time: comparing datetimes with the same tzinfo skips two utcoffset()
     calls, which matters once per order. Cached for the same reason."""
     return datetime(year, month, 1, tzinfo=tz).astimezone(timezone.utc)
+
+
+class LocalDays:
+    """Which local calendar day an aware time falls on, without converting every time to local time:
+    bisecting the UTC instants of local midnights costs a fraction of `astimezone(tz).date()`."""
+
+    def __init__(self, tz: tzinfo, first: datetime, last: datetime) -> None:
+        self._tz = tz
+        self._first = first.astimezone(tz).date() - timedelta(days=1)
+        span = (last.astimezone(tz).date() - self._first).days + 2
+        self._midnights = [datetime.combine(self._first + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
+                           for d in range(span + 1)]
+        self._base = self._first.toordinal() - 1
+
+    def ordinal(self, when: datetime) -> int:
+        """`date.toordinal()` of the local day of `when`."""
+        midnights = self._midnights
+        if midnights[0] <= when < midnights[-1]:
+            return self._base + bisect_right(midnights, when)
+        return when.astimezone(self._tz).date().toordinal()

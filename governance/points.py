@@ -21,6 +21,7 @@ from typing import NamedTuple
 from eth_hash.auto import keccak
 
 from governance.models import Activity, ActivityKind, Member, MemberId, Order
+from governance.period import LocalDays
 from governance.rules import PointsRules
 
 
@@ -139,21 +140,25 @@ def activity_awards(activities: Iterable[Activity], rules: PointsRules, tz: tzin
     `share_daily_max` shares per local day, one profile completion ever, one award per opened group.
     """
     awards: list[Award] = []
+    ordered = sorted((a for a in activities if a.at < until), key=attrgetter("at", "activity_id"))
+    if not ordered:
+        return awards
+    days = LocalDays(tz, ordered[0].at, ordered[-1].at)
     seen: set[tuple[AwardKind, str]] = set()
-    shares: dict[tuple[MemberId, date], int] = defaultdict(int)
-    for a in sorted((a for a in activities if a.at < until), key=attrgetter("at", "activity_id")):
+    shares: dict[tuple[MemberId, int], int] = defaultdict(int)
+    for a in ordered:
         kind = a.kind
         if kind is ActivityKind.REVIEW:
             award_kind, points, source = AwardKind.REVIEW, rules.review, a.ref or a.activity_id
         elif kind is ActivityKind.SHARE:
-            day = (a.member_id, a.at.astimezone(tz).date())
+            day = (a.member_id, days.ordinal(a.at))
             if shares[day] >= rules.share_daily_max or not rules.share:
                 continue
             shares[day] += 1
             award_kind, points, source = AwardKind.SHARE, rules.share, a.activity_id
         elif kind is ActivityKind.CHECKIN:
             award_kind, points = AwardKind.CHECKIN, rules.checkin
-            source = f"{a.member_id}:{a.at.astimezone(tz).date().isoformat()}"
+            source = f"{a.member_id}:{date.fromordinal(days.ordinal(a.at)).isoformat()}"
         elif kind is ActivityKind.PROFILE:
             award_kind, points, source = AwardKind.PROFILE, rules.profile, a.member_id
         else:
@@ -179,13 +184,16 @@ def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int |
             spent[award.member_id] += award.points
     tight = {m: cap for m, total in spent.items() if (cap := cap_of(m)) is not None and total > cap}
     kept: list[Award] = []  # members not in `tight` cannot reach a cap on any one day: pass them through
-    used: dict[tuple[MemberId, date], int] = defaultdict(int)
+    if not tight:
+        return awards
+    days = LocalDays(tz, min(a.at for a in awards), max(a.at for a in awards))
+    used: dict[tuple[MemberId, int], int] = defaultdict(int)
     for award in awards:
         cap = tight.get(award.member_id)
         if cap is None or award.kind not in ACTIVITY_KINDS:
             kept.append(award)
             continue
-        day = (award.member_id, award.at.astimezone(tz).date())
+        day = (award.member_id, days.ordinal(award.at))
         room = cap - used[day]
         if room <= 0:
             continue
