@@ -193,12 +193,14 @@ def read_raw(path: Path | str) -> dict[str, Any]:
 def load_rules(path: Path | str) -> Rules:
     """The rules to run the co-op by: a rules file with any REFUSE finding is not usable."""
     raw = read_raw(path)
-    rules = parse_rules(raw)
     refusals = [f for f in lint_rules(raw) if f.severity is Severity.REFUSE]
     if refusals:
         raise RulesError(f"{path}: refused by the compliance linter: " + "; ".join(str(f) for f in refusals)
                          + " (see `linli rules check`)")
-    return rules
+    try:
+        return parse_rules(raw)
+    except RulesError as exc:
+        raise RulesError(f"{path}: {exc}") from None
 
 
 def parse_rules(raw: dict[str, Any]) -> Rules:

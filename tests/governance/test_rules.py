@@ -74,3 +74,15 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
 def test_absent_daily_cap_means_no_cap(tmp_path: Path) -> None:
     rules = parse_rules({"levels": {"tiers": [{"name": "普通", "threshold": 0, "retain": 0}]}})
     assert rules.levels.tiers[0].daily_cap is None
+
+
+def test_load_rules_refuses_a_file_the_linter_refuses_and_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text("[commission]\nentry_fee_cents = 0\n[points]\nper_recruit = 100\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"r.toml: refused by the compliance linter: REFUSE headcount_reward"):
+        load_rules(path)
+    path.write_text("[commission]\nentry_fee_cents = 0\n", encoding="utf-8")  # neutral value: passes, unused
+    assert load_rules(path) == Rules()
+    path.write_text("[points]\nreview = -1\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"r.toml: points.review"):
+        load_rules(path)
