@@ -20,15 +20,16 @@ done_step() { mv "$stamp_dir/$1.want" "$stamp_dir/$1"; }
 if stale python pyproject.toml toolchain/constraints.txt || [ ! -x .venv/bin/python ]; then
   echo "linli setup: Python environment (.venv)"
   [ -x .venv/bin/python ] || python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c toolchain/constraints.txt -e ".[dev]"
-  .venv/bin/python -m pip check
+  log=.toolchain/pip-install.log
+  { .venv/bin/python -m pip install -q --upgrade pip &&
+    .venv/bin/python -m pip install -q -c toolchain/constraints.txt -e ".[dev]" &&
+    .venv/bin/python -m pip check; } > "$log" 2>&1 || { cat "$log" >&2; echo "linli setup: pip failed (log: $log)" >&2; exit 1; }
   [ -f "$stamp_dir/python.want" ] && done_step python
 fi
 
 if stale node package.json package-lock.json || [ ! -d node_modules ]; then
   echo "linli setup: node packages (node_modules)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
   [ -f "$stamp_dir/node.want" ] && done_step node
 fi
 

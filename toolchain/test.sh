@@ -7,6 +7,7 @@ cd "$root"
 toolchain/bootstrap.sh || exit 1
 source toolchain/env.sh
 toolchain/ensure_postgres.sh || exit 1
+toolchain/bootstrap_browser.sh || exit 1   # Debian Chromium for the dashboard's browser tests
 
 failed=()
 run() {  # run LABEL CMD...: run one suite, remember a failure, keep going so every suite reports
