@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api import dashboard
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
 from api.ratelimit import TokenBuckets
@@ -61,6 +62,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     app.state.linli, app.state.rate_limits = linli, TokenBuckets(settings.rate_limit_per_minute)
     for router in ROUTERS:
         app.include_router(router)
+    dashboard.mount(app)
 
     @app.exception_handler(ChainError)
     async def chain_unavailable(_request: Request, exc: ChainError) -> JSONResponse:

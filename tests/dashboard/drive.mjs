@@ -39,7 +39,8 @@ try {
     await settle();
     if (name === 'proposals') { // open every "votes cast" and "how to vote" section
       for (const summary of await page.locator('main details > summary').all()) await summary.click();
-      await page.waitForLoadState('networkidle');
+      await page.waitForFunction(() => [...document.querySelectorAll('main details[data-votes] > div')]
+        .every((div) => div.childElementCount > 0));
     }
     report.pages[`${name}.${lang}`] = {
       lang: await page.locator('html').getAttribute('lang'),

@@ -32,17 +32,19 @@ export async function render(main, { params }) {
       <div><label for="lb-metric">${esc(t('leaderboard.metric'))}</label>
         <select id="lb-metric">${options(METRICS, metric, 'metric')}</select></div>
       <div><label for="lb-window">${esc(t('leaderboard.window'))}</label>
-        <select id="lb-window">${options(WINDOWS, window, 'window')}</select></div>
+        <select id="lb-window"${metric === 'points' ? ' disabled' : ''}>${options(WINDOWS, window, 'window')}</select></div>
       <button type="submit">${esc(t('show'))}</button>
     </form>
     <div class="grid">
       <section class="card" aria-labelledby="board-h"><h2 id="board-h">${esc(t(`metric.${metric}`))}</h2>${rows(board, metric)}</section>
-      <section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
-        ${(board.achievements ?? []).length ? `<ul>${board.achievements.map((a) => `<li><strong>${esc(t(`achievement.${a.kind}`, a))}</strong>
-          <span class="muted">· ${esc(t('achievements.members', { count: num(a.members) }))}</span></li>`).join('')}</ul>`
-          : `<p>${esc(t('achievements.none'))}</p>`}
-      </section>
+      ${board.achievements?.length ? `<section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
+        <ul>${board.achievements.map((a) => `<li><strong>${esc(t(`achievement.${a.kind}`, a))}</strong>
+          <span class="muted">· ${esc(t('achievements.members', { count: num(a.members) }))}</span></li>`).join('')}</ul>
+      </section>` : ''}
     </div>`;
+  main.querySelector('#lb-metric').addEventListener('change', (event) => { // points are all-time: no window
+    main.querySelector('#lb-window').disabled = event.target.value === 'points';
+  });
   main.querySelector('#board-form').addEventListener('submit', (event) => {
     event.preventDefault();
     location.hash = `#/leaderboard/${main.querySelector('#lb-metric').value}/${main.querySelector('#lb-window').value}`;

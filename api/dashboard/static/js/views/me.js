@@ -23,7 +23,7 @@ function level(member) {
   if (!next) return `<p>${esc(t('me.level.top', { level: t(`level.${member.level}`) }))}</p>`;
   const have = Number(member.growth ?? 0);
   return `<label for="level-progress">${esc(t('me.level.next', {
-    level: t(`level.${next.name}`), missing: num(Math.max(0, next.threshold - have)), threshold: num(next.threshold),
+    level: t(`level.${next.name}`), growth: num(have), missing: num(Math.max(0, next.threshold - have)), threshold: num(next.threshold),
   }))}</label>
   <progress id="level-progress" max="${esc(next.threshold)}" value="${esc(Math.min(have, next.threshold))}">${esc(num(have))}</progress>`;
 }

@@ -66,9 +66,14 @@ const shape = (proposals) => proposals.map((p) => `${p.id}:${p.state}`).join();
 export async function render(main) {
   let proposals = await get('/proposals');
   draw(main, proposals);
-  main.addEventListener('toggle', (event) => { // toggle does not bubble: listen while capturing
-    if (event.target.open && event.target.dataset.votes) showVotes(event.target).catch(() => {});
-  }, true);
+  const onToggle = (event) => {
+    const details = event.target;
+    if (!details.open || !details.dataset.votes) return;
+    showVotes(details).catch((error) => {
+      details.lastElementChild.innerHTML = `<p class="error">${esc(t('error', { message: error.message }))}</p>`;
+    });
+  };
+  main.addEventListener('toggle', onToggle, true); // toggle does not bubble: listen while capturing
   const timer = setInterval(async () => {
     let fresh;
     try { fresh = await get('/proposals'); } catch { return; } // keep the last tallies on a failed refresh
@@ -76,5 +81,8 @@ export async function render(main) {
     else for (const p of fresh) main.querySelector(`[data-tally="${CSS.escape(String(p.id))}"]`).innerHTML = tally(p);
     proposals = fresh;
   }, REFRESH_MS);
-  return () => clearInterval(timer);
+  return () => {
+    clearInterval(timer);
+    main.removeEventListener('toggle', onToggle, true);
+  };
 }

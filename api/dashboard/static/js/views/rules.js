@@ -32,7 +32,7 @@ function change(entries) {
         abstain: num(first.abstain_votes ?? 0) }))}</p>`;
   return `<li>
     <p class="muted">${esc(t('rules.effective', { when: when(first.effective_at) }))}</p>
-    <ul>${entries.map((e) => `<li><strong>${esc(t(`rule.${e.key}`))}</strong>: ${esc(show(e.key, e.old_value))} → ${esc(show(e.key, e.new_value))}</li>`).join('')}</ul>
+    <ul>${entries.map((e) => `<li><strong>${esc(t(`rule.${e.key}`))}</strong>: ${first.proposal_id == null ? '' : `${esc(show(e.key, e.old_value))} → `}${esc(show(e.key, e.new_value))}</li>`).join('')}</ul>
     ${why}
   </li>`;
 }

@@ -1,0 +1,88 @@
+"""The dashboard's stage: an Anvil node started by the chain adapter, the demo story told on it, the API
+(`create_app`, as `linli serve` makes it) on a free port with its indexer following that node, and the demo's
+members, orders and signed payout record uploaded through the signed admin routes, as an admin would."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from nacl.signing import SigningKey
+
+from api.main import create_app
+from api.settings import Settings
+from api.signing import sign_headers
+from chain.connect import start_local
+from chain.nodes import free_port
+from linli.demo import DemoConfig, DemoResult, run_demo
+
+ADMIN_KEY_ID = "demo"
+ADMIN_SEED = bytes(range(32))  # a test key: it signs the payout record and the uploads
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str
+    demo: DemoResult
+    month: dict[str, Any]  # the month report the demo wrote (members with payouts and proofs)
+
+
+def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
+    headers = {**sign_headers(ADMIN_KEY_ID, ADMIN_SEED, "POST", target, body), "content-type": content_type}
+    response = client.post(target, content=body, headers=headers)
+    assert response.status_code == 200, f"{target}: {response.status_code} {response.text}"
+
+
+def _wait(client: httpx.Client, path: str, ready: Any, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = client.get(path)
+        if response.status_code == 200 and ready(response.json()):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{path} not ready after {timeout:.0f} s: {response.status_code} {response.text[:300]}")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's Chromium is missing: run toolchain/bootstrap_browser.sh (as root)")
+    out = tmp_path_factory.mktemp("demo")
+    public = SigningKey(ADMIN_SEED).verify_key.encode().hex()
+    with start_local("anvil") as chain:
+        demo = run_demo(chain, DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex()))
+        settings = Settings(
+            database_url=f"sqlite:///{out / 'mirror.db'}", rpc_url=chain.rpc, deployment=out / "deployment.json",
+            confirmations=0, poll_seconds=0.2, admin_keys={ADMIN_KEY_ID: public},
+        )
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, name="dashboard-api", daemon=True)
+        thread.start()
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while not server.started:
+                assert thread.is_alive() and time.monotonic() < deadline, "the API did not start"
+                time.sleep(0.05)
+            with httpx.Client(base_url=base, timeout=30) as client:
+                period = demo.report.period
+                _wait(client, "/distributions", lambda rows: any(r["period"] == period for r in rows))
+                _wait(client, "/proposals", lambda rows: any(r["state"] == "executed" for r in rows))
+                coop = out / "coop"
+                _upload(client, "/admin/members", (coop / "members.csv").read_bytes(), "text/csv")
+                _upload(client, "/admin/orders", (coop / "orders.csv").read_bytes(), "text/csv")
+                _upload(client, f"/admin/distributions/{period}/record", demo.published.record_path.read_bytes(),
+                        "application/json")
+            yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")))
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
