@@ -22,6 +22,7 @@ from brownie import (
     CommunityGovernor,
     ContributionPoints,
     PayoutLedger,
+    ProductPoll,
     RuleBook,
     TimelockController,
     accounts,
@@ -32,7 +33,9 @@ from brownie import (
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 DEFAULTS_PATH = Path(__file__).resolve().parents[1] / "contracts" / "deploy-defaults.json"
-CONTRACT_NAMES = ("ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger")
+CONTRACT_NAMES = (
+    "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger", "ProductPoll"
+)
 
 
 def load_params(profile: str = "default", **overrides: Any) -> dict[str, Any]:
@@ -58,7 +61,7 @@ def deploy_linli(
     guardian_expiry: int | None = None,
     **overrides: Any,
 ) -> SimpleNamespace:
-    """Deploy and wire the five contracts; return them (and `params`) as attributes.
+    """Deploy and wire the contracts; return them (and `params`) as attributes.
 
     `issuer`, `publisher` and `guardian` default to the deployer (the co-op admin). After this call the
     deployer holds no admin power: the timelock administers points, ledger and itself, the governor is the
@@ -101,7 +104,9 @@ def deploy_linli(
     )
     # 5. Ledger: role admin the timelock, the co-op admin publishes, checked against the rule book.
     ledger = PayoutLedger.deploy(timelock, publisher, rule_book, tx)
-    # 6. Wire the timelock to the governor, then give up the deployer's admin power.
+    # 6. Advisory approval polls for product picks, on the governor's delay and period.
+    product_poll = ProductPoll.deploy(points, p["voting_delay"], p["voting_period"], tx)
+    # 7. Wire the timelock to the governor, then give up the deployer's admin power.
     timelock.grantRole(timelock.PROPOSER_ROLE(), governor, tx)
     timelock.grantRole(timelock.CANCELLER_ROLE(), governor, tx)
     timelock.grantRole(timelock.EXECUTOR_ROLE(), governor, tx)
@@ -115,12 +120,13 @@ def deploy_linli(
         governor=governor,
         rule_book=rule_book,
         ledger=ledger,
+        product_poll=product_poll,
         params=params,
     )
 
 
 def deployment_record(system: SimpleNamespace, rpc: str | None = None) -> dict[str, Any]:
-    """The deployment.json content (DESIGN.md, "Interfaces"), plus the parameters used."""
+    """The deployment.json content (DESIGN.md, "Interfaces"), plus ProductPoll and the parameters used."""
     return {
         "chain_id": chain.id,
         "rpc": rpc or (web3.provider.endpoint_uri if web3.provider else ""),
@@ -131,6 +137,7 @@ def deployment_record(system: SimpleNamespace, rpc: str | None = None) -> dict[s
             "TimelockController": system.timelock.address,
             "RuleBook": system.rule_book.address,
             "PayoutLedger": system.ledger.address,
+            "ProductPoll": system.product_poll.address,
         },
         "params": system.params,
     }

@@ -66,6 +66,11 @@ def ledger(linli):
 
 
 @pytest.fixture(scope="module")
+def product_poll(linli):
+    return linli.product_poll
+
+
+@pytest.fixture(scope="module")
 def gov(linli):
     """Helper driving proposals through propose / vote / queue / execute with time travel."""
     return Governance(linli)

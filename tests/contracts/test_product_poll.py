@@ -1,0 +1,104 @@
+"""ProductPoll: approval (top-N) voting on product picks with snapshot weights; winners enacted by governance."""
+
+import brownie
+import pytest
+
+from contract_helpers import b32, err
+
+CANDIDATES = [b32(f"product:{name}") for name in ("rice", "tea", "oil", "eggs")]
+
+
+@pytest.fixture(scope="module")
+def opened(product_poll, voters):
+    """Poll 1: four candidates, two winners, opened by a member."""
+    tx = product_poll.createPoll(CANDIDATES, 2, "November picks", {"from": voters[0]})
+    return tx.return_value, tx
+
+
+def _bits(*indexes):
+    return sum(1 << i for i in indexes)
+
+
+def test_poll_created(product_poll, opened, linli):
+    poll_id, tx = opened
+    event = tx.events["PollCreated"]
+    ids, top_n, snapshot, deadline = product_poll.poll(poll_id)
+    assert poll_id == 1 and top_n == 2 and list(ids) == ["0x" + c.hex() for c in CANDIDATES]
+    assert snapshot == tx.timestamp + linli.params["voting_delay"]
+    assert deadline == snapshot + linli.params["voting_period"]
+    assert event["description"] == "November picks"
+
+
+def test_top_n_win_by_approval_weight(product_poll, opened, voters, gov):
+    poll_id, _ = opened
+    _, _, snapshot, deadline = product_poll.poll(poll_id)
+    gov.sleep_until(snapshot + 1)
+    product_poll.approve(poll_id, _bits(0, 1), {"from": voters[0]})  # 1000
+    product_poll.approve(poll_id, _bits(1, 2), {"from": voters[1]})  # 2000
+    product_poll.approve(poll_id, _bits(3), {"from": voters[2]})  # 3000
+    product_poll.approve(poll_id, _bits(2), {"from": voters[3]})  # 4000
+    assert list(product_poll.tallies(poll_id)) == [1000, 3000, 6000, 3000]
+    gov.sleep_until(deadline + 1)
+    # tea and eggs tie at 3000: the earlier candidate (tea) wins.
+    assert list(product_poll.winners(poll_id)) == ["0x" + CANDIDATES[2].hex(), "0x" + CANDIDATES[1].hex()]
+
+
+def test_weight_after_snapshot_does_not_count(product_poll, opened, points, admin, outsider, gov):
+    poll_id, _ = opened
+    _, _, snapshot, _ = product_poll.poll(poll_id)
+    gov.sleep_until(snapshot + 1)
+    points.award(outsider, 1_000_000, b32("late whale"), {"from": admin})
+    tx = product_poll.approve(poll_id, _bits(3), {"from": outsider})
+    assert tx.return_value == 0 and list(product_poll.tallies(poll_id)) == [0, 0, 0, 0]
+
+
+def test_one_approval_per_member(product_poll, opened, voters, gov):
+    poll_id, _ = opened
+    gov.sleep_until(product_poll.poll(poll_id)[2] + 1)
+    product_poll.approve(poll_id, _bits(0), {"from": voters[0]})
+    with brownie.reverts(err("ProductPollAlreadyVoted", poll_id, voters[0])):
+        product_poll.approve(poll_id, _bits(1), {"from": voters[0]})
+
+
+def test_selection_must_name_candidates(product_poll, opened, voters, gov):
+    poll_id, _ = opened
+    gov.sleep_until(product_poll.poll(poll_id)[2] + 1)
+    with brownie.reverts(err("ProductPollInvalidSelection", poll_id, _bits(4))):
+        product_poll.approve(poll_id, _bits(4), {"from": voters[0]})
+
+
+def test_no_approval_before_snapshot(product_poll, opened, voters):
+    poll_id, _ = opened
+    with brownie.reverts():
+        product_poll.approve(poll_id, _bits(0), {"from": voters[0]})
+
+
+def test_no_winners_before_deadline(product_poll, opened):
+    poll_id, _ = opened
+    deadline = product_poll.poll(poll_id)[3]
+    with brownie.reverts(err("ProductPollNotFinished", poll_id, deadline)):
+        product_poll.winners(poll_id)
+
+
+def test_invalid_polls_rejected(product_poll, voters):
+    with brownie.reverts(err("ProductPollInvalidTopN", 3, 2)):
+        product_poll.createPoll(CANDIDATES[:2], 3, "", {"from": voters[0]})
+    with brownie.reverts(err("ProductPollInvalidOption", CANDIDATES[0])):
+        product_poll.createPoll([CANDIDATES[0], CANDIDATES[0]], 1, "", {"from": voters[0]})
+    with brownie.reverts(err("ProductPollInvalidOptionCount", 1, 64)):
+        product_poll.createPoll(CANDIDATES[:1], 1, "", {"from": voters[0]})
+
+
+def test_winners_listed_by_a_proposal(product_poll, opened, rule_book, voters, gov):
+    poll_id, _ = opened
+    _, _, snapshot, deadline = product_poll.poll(poll_id)
+    gov.sleep_until(snapshot + 1)
+    product_poll.approve(poll_id, _bits(1, 3), {"from": voters[4]})
+    gov.sleep_until(deadline + 1)
+    picks = list(product_poll.winners(poll_id))
+    proposal = gov.propose(
+        [(rule_book, "addProduct", (p, b32(f"meta:{p}"))) for p in picks], f"List poll {poll_id} winners", voters[4]
+    )
+    gov.pass_and_queue(proposal, voters[2:5])
+    gov.execute(proposal, voters[0])
+    assert [rule_book.isProduct(c) for c in CANDIDATES] == [False, True, False, True]
