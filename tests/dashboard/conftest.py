@@ -1,4 +1,5 @@
-"""The dashboard's stage: an Anvil node started by the chain adapter, the demo story told on it, the API
+"""The dashboard's stage: an Anvil node started by the chain adapter, the demo story told on it, then a second
+proposal left open (one vote cast, one signed ballot kept for the browser to hand to the relayer), the API
 (`create_app`, as `linli serve` makes it) on a free port with its indexer following that node, and the demo's
 members, orders and signed payout record uploaded through the signed admin routes, as an admin would."""
 from __future__ import annotations
@@ -19,12 +20,18 @@ from nacl.signing import SigningKey
 from api.main import create_app
 from api.settings import Settings
 from api.signing import sign_headers
+from chain.base import Chain
 from chain.connect import start_local
+from chain.governor import Governance, Support
 from chain.nodes import free_port
+from chain.rules import Rules
+from chain.system import Linli
 from linli.demo import DemoConfig, DemoResult, run_demo
+from linli.services.demo_members import give_members_keys
 
 ADMIN_KEY_ID = "demo"
 ADMIN_SEED = bytes(range(32))  # a test key: it signs the payout record and the uploads
+OPEN_PROPOSAL = "分红比例 2% → 2.5%（提高会员分红）"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -33,6 +40,19 @@ class Site:
     base: str
     demo: DemoResult
     month: dict[str, Any]  # the month report the demo wrote (members with payouts and proofs)
+    ballot: dict[str, Any]  # a signed AGAINST ballot on the open proposal, not yet relayed
+    open_proposal: str = OPEN_PROPOSAL
+
+
+def _open_proposal(chain: Chain, demo: DemoResult, coop: Path) -> dict[str, Any]:
+    """The top point holder proposes a higher pool rate and votes for it; the runner-up only signs a ballot."""
+    linli = Linli.attach(chain, demo.deployment)
+    gov, keys = Governance(linli), give_members_keys(coop / "members.csv", DemoConfig().seed)
+    first, second = (keys[row["member_id"]] for row in demo.leaderboard[:2])
+    proposal = gov.propose([Rules(linli).set_pool_rate(250)], OPEN_PROPOSAL, first)
+    gov.advance_to_voting(proposal.id)
+    gov.cast_vote(proposal.id, Support.FOR, first, reason="多分给会员")
+    return gov.sign_ballot(proposal.id, Support.AGAINST, second).to_json()
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
@@ -59,9 +79,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     public = SigningKey(ADMIN_SEED).verify_key.encode().hex()
     with start_local("anvil") as chain:
         demo = run_demo(chain, DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex()))
+        ballot = _open_proposal(chain, demo, out / "coop")
         settings = Settings(
             database_url=f"sqlite:///{out / 'mirror.db'}", rpc_url=chain.rpc, deployment=out / "deployment.json",
             confirmations=0, poll_seconds=0.2, admin_keys={ADMIN_KEY_ID: public},
+            relayer_key=chain.signers[0].key.hex(),  # a dev key: the relayer pays for the browser's ballot
         )
         port = free_port()
         server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
@@ -76,13 +98,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             with httpx.Client(base_url=base, timeout=30) as client:
                 period = demo.report.period
                 _wait(client, "/distributions", lambda rows: any(r["period"] == period for r in rows))
-                _wait(client, "/proposals", lambda rows: any(r["state"] == "executed" for r in rows))
+                _wait(client, "/proposals", lambda rows: {r["state"] for r in rows} == {"executed", "active"})
                 coop = out / "coop"
                 _upload(client, "/admin/members", (coop / "members.csv").read_bytes(), "text/csv")
                 _upload(client, "/admin/orders", (coop / "orders.csv").read_bytes(), "text/csv")
                 _upload(client, f"/admin/distributions/{period}/record", demo.published.record_path.read_bytes(),
                         "application/json")
-            yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")))
+            yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")), ballot)
         finally:
             server.should_exit = True
             thread.join(timeout=30)

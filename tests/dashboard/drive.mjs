@@ -1,7 +1,7 @@
 // Drives Debian's Chromium (playwright-core, never a downloaded browser) through the dashboard and prints one
 // JSON report on stdout; tests/dashboard/test_dashboard.py asserts on it.
 //   node drive.mjs '{"base": "http://127.0.0.1:PORT", "out": DIR, "member": "0x…", "period": "2026-11",
-//                    "vectors": [{"address", "amount", "proof", "root"}]}'
+//                    "ballot": {signed EIP-712 ballot}, "vectors": [{"address", "amount", "proof", "root"}]}'
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,16 @@ try {
   };
 
   for (const name of Object.keys(PAGES)) await visit(name, 'zh');
+
+  // Live tallies: the relayer sends the signed ballot; the open proposal's tally changes with no reload.
+  await page.goto(`${spec.base}/dashboard/${PAGES.proposals}`);
+  await settle();
+  const open = 'section[aria-labelledby="open-h"] [data-tally]';
+  const before = await page.locator(open).first().innerText();
+  const relayed = await page.request.post(`${spec.base}/votes/relay`, { data: spec.ballot });
+  await page.waitForFunction(([selector, text]) => document.querySelector(selector).innerText !== text,
+    [open, before], { timeout: 30000 });
+  report.live = { before, relay: relayed.status(), after: await page.locator(open).first().innerText() };
 
   // Keyboard: the first Tab lands on the skip link, Enter moves focus to <main>.
   await page.goto('about:blank');

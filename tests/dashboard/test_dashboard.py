@@ -40,7 +40,7 @@ def report(site: Any, member: dict[str, Any]) -> dict[str, Any]:
     vectors = [{"address": m["address"], "amount": str(m["payout_cents"]), "proof": m["proof"],
                 "root": site.month["merkle_root"]} for m in site.month["members"]]
     spec = {"base": site.base, "out": str(SCREENSHOTS), "member": member["address"], "period": site.month["period"],
-            "vectors": vectors}
+            "ballot": site.ballot, "vectors": vectors}
     done = subprocess.run(["node", str(DRIVER), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -85,6 +85,19 @@ def test_proposals_show_the_executed_vote_with_its_tally_and_voters(site: Any, r
     tally = site.demo.tally
     assert f"赞成 {tally.for_:,} · 反对 {tally.against:,} · 弃权 {tally.abstain:,}" in text
     assert text.count("demo vote") >= 1  # the votes cast, with their reasons
+
+
+def test_open_proposal_shows_how_to_vote(site: Any, report: dict[str, Any]) -> None:
+    text = report["pages"]["proposals.zh"]["text"]
+    assert "进行中的提案 (1)" in text and site.open_proposal in text and "投票中" in text
+    assert "linli vote " in text and "/votes/relay" in text
+
+
+def test_open_tally_updates_live_when_a_relayed_ballot_lands(report: dict[str, Any], member: dict[str, Any]) -> None:
+    live = report["live"]
+    assert live["relay"] == 200
+    assert f"赞成 {member['points']:,} · 反对 0 · 弃权 0" in live["before"]
+    assert f"赞成 {member['points']:,} · 反对 0" not in live["after"]
 
 
 def test_leaderboard_ranks_the_top_point_holder_first(report: dict[str, Any], member: dict[str, Any]) -> None:

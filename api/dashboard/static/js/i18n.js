@@ -25,5 +25,4 @@ export function setLang(code) {
   const button = document.getElementById('lang-switch');
   button.textContent = other === 'en' ? 'English' : '中文';
   button.lang = other === 'en' ? 'en' : 'zh-CN';
-  button.setAttribute('aria-label', t('lang.switch'));
 }

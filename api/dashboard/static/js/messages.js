@@ -1,6 +1,6 @@
 // Every text of the dashboard, Chinese first. Placeholders are {name}.
 export const zh = {
-  title: '邻里看板', brand: '邻里看板', skip: '跳到正文', nav: '主导航', loading: '加载中…', 'lang.switch': '切换到英文',
+  title: '邻里看板', brand: '邻里看板', skip: '跳到正文', nav: '主导航', loading: '加载中…',
   'nav.overview': '概览', 'nav.rules': '规则', 'nav.proposals': '提案', 'nav.leaderboard': '排行榜', 'nav.me': '我的',
   error: '出错了：{message}', show: '查看', period: '月份', member: '成员', rank: '名次',
   'chain.info': '链上数据：节点 {rpc} · 链 ID {chain} · 分红账本 {ledger}', 'chain.none': '服务器没有提供区块链节点地址，无法在浏览器里核验。',
@@ -19,7 +19,7 @@ export const zh = {
   'proposals.title': '提案与投票', 'proposals.open': '进行中的提案', 'proposals.past': '已结束的提案',
   'proposals.noopen': '现在没有进行中的提案。', 'proposals.nopast': '还没有已结束的提案。',
   'proposals.live': '票数每 {seconds} 秒自动刷新。', 'proposals.tally': '赞成 {for} · 反对 {against} · 弃权 {abstain}',
-  'proposals.quorum': '法定票数 {quorum}', 'proposals.by': '发起人 {proposer}', 'proposals.ends': '截止 {when}',
+  'proposals.quorum.met': '法定票数 {quorum}，已达到', 'proposals.quorum.short': '法定票数 {quorum}，还差 {missing}', 'proposals.by': '发起人 {proposer}', 'proposals.ends': '截止 {when}',
   'proposals.votes': '投票明细', 'proposals.novotes': '还没有人投票。', 'proposals.support': '选择',
   'proposals.weight': '票数', 'proposals.reason': '理由',
   'support.for': '赞成', 'support.against': '反对', 'support.abstain': '弃权',
@@ -46,7 +46,7 @@ export const zh = {
 };
 
 export const en = {
-  title: 'Linli dashboard', brand: 'Linli dashboard', skip: 'Skip to content', nav: 'Main', loading: 'Loading…', 'lang.switch': 'Switch to Chinese',
+  title: 'Linli dashboard', brand: 'Linli dashboard', skip: 'Skip to content', nav: 'Main', loading: 'Loading…',
   'nav.overview': 'Overview', 'nav.rules': 'Rules', 'nav.proposals': 'Proposals', 'nav.leaderboard': 'Leaderboard', 'nav.me': 'My account',
   error: 'Something went wrong: {message}', show: 'Show', period: 'Month', member: 'Member', rank: 'Rank',
   'chain.info': 'On-chain data: node {rpc} · chain id {chain} · payout ledger {ledger}', 'chain.none': 'The server advertises no chain node, so the browser cannot verify.',
@@ -65,7 +65,7 @@ export const en = {
   'proposals.title': 'Proposals and votes', 'proposals.open': 'Open proposals', 'proposals.past': 'Closed proposals',
   'proposals.noopen': 'No proposal is open right now.', 'proposals.nopast': 'No proposal has closed yet.',
   'proposals.live': 'Tallies refresh every {seconds} seconds.', 'proposals.tally': 'For {for} · Against {against} · Abstain {abstain}',
-  'proposals.quorum': 'quorum {quorum}', 'proposals.by': 'by {proposer}', 'proposals.ends': 'voting ends {when}',
+  'proposals.quorum.met': 'quorum {quorum} reached', 'proposals.quorum.short': 'quorum {quorum}: {missing} to go', 'proposals.by': 'by {proposer}', 'proposals.ends': 'voting ends {when}',
   'proposals.votes': 'Votes cast', 'proposals.novotes': 'Nobody has voted yet.', 'proposals.support': 'Choice',
   'proposals.weight': 'Weight', 'proposals.reason': 'Reason',
   'support.for': 'For', 'support.against': 'Against', 'support.abstain': 'Abstain',

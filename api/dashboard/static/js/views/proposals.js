@@ -7,6 +7,7 @@ const OPEN = new Set(['pending', 'active']);
 const SUPPORT = ['against', 'for', 'abstain']; // GovernorCountingSimple's numbering
 const REFRESH_MS = 5000;
 
+/** The tally bar and its text; quorum counts for + abstain votes (GovernorCountingSimple). */
 function tally(p) {
   const votes = ['for', 'against', 'abstain'].map((k) => Number(p[`${k}_votes`] ?? 0));
   const total = votes.reduce((a, b) => a + b, 0) || 1;
@@ -16,7 +17,8 @@ function tally(p) {
       <span class="for" style="width:${f}"></span><span class="against" style="width:${a}"></span><span class="abstain" style="width:${s}"></span>
     </div>
     <p>${esc(t('proposals.tally', { for: num(votes[0]), against: num(votes[1]), abstain: num(votes[2]) }))}
-      ${p.quorum != null ? `<span class="muted">· ${esc(t('proposals.quorum', { quorum: num(p.quorum) }))}</span>` : ''}</p>`;
+      <span class="muted">· ${esc(t(votes[0] + votes[2] >= Number(p.quorum) ? 'proposals.quorum.met' : 'proposals.quorum.short', {
+        quorum: num(p.quorum), missing: num(Number(p.quorum) - votes[0] - votes[2]) }))}</span></p>`;
 }
 
 function card(p, open) {
@@ -42,7 +44,7 @@ function draw(main, proposals) {
     <h1>${esc(t('proposals.title'))}</h1>
     <section aria-labelledby="open-h">
       <h2 id="open-h">${esc(t('proposals.open'))} <span class="muted">(${open.length})</span></h2>
-      <p class="muted" aria-live="polite">${esc(t('proposals.live', { seconds: REFRESH_MS / 1000 }))}</p>
+      <p class="muted">${esc(t('proposals.live', { seconds: REFRESH_MS / 1000 }))}</p>
       <div class="grid">${open.map((p) => card(p, true)).join('') || `<p>${esc(t('proposals.noopen'))}</p>`}</div>
     </section>
     <section aria-labelledby="past-h">
