@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import canonical
+from api.decoding import contract_abi
 from api.models import (
     Distribution, Member, ParameterChange, PointsEntry, Product, Proposal, ProposalAction, SupplyCheckpoint, Vote,
     VoteCheckpoint,
 )
-from chain.artifacts import Artifacts
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 RULE_KEYS = {
@@ -53,13 +53,12 @@ class Fact:
 class ActionDecoder:
     """Decodes a proposal's calldata against the ABI of the Linli contract it targets."""
 
-    def __init__(self, contracts: Mapping[str, str], artifacts: Artifacts | None = None) -> None:
-        artifacts = artifacts or Artifacts()
+    def __init__(self, contracts: Mapping[str, str]) -> None:
         self._by_address: dict[str, tuple[str, dict[bytes, dict[str, Any]]]] = {}
         for address, name in contracts.items():
             functions = {
                 function_abi_to_4byte_selector(entry): entry
-                for entry in artifacts.get(name).abi if entry.get("type") == "function"
+                for entry in contract_abi(name) if entry.get("type") == "function"
             }
             self._by_address[address.lower()] = (name, functions)
 

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 
 from chain.ballots import SignedBallot, ballot_signer
-from chain.errors import ChainError, ContractCustomError
+from chain.errors import ContractCustomError, TransactionReverted
 from chain.governor import Governance, ProposalState
 from chain.points import Points
 from chain.system import Linli
@@ -59,6 +59,6 @@ def relay(linli: Linli, ballot: SignedBallot) -> Relayed:
             raise RelayRefused(403, f"{ballot.voter} had no voting weight at the proposal's snapshot")
         try:
             receipt = gov.relay_ballot(ballot, linli.chain.signers[0])
-        except ChainError as exc:
+        except TransactionReverted as exc:  # a race with another vote; transport failures answer 503
             raise RelayRefused(409, f"the governor refused the ballot: {exc}") from None
     return Relayed(tx_hash=receipt["transactionHash"].to_0x_hex(), weight=weight)

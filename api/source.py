@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from eth_account import Account
 
-from api.canonical import plain
+from api.decoding import LogDecoder, contract_abi
 from api.settings import Settings
 from chain.connect import open_chain
 from chain.deployment import Deployment
@@ -59,6 +59,7 @@ class ChainSource:
         self.contracts = {address: name for name, address in linli.deployment.contracts.items()}
         self._fetcher = linli.log_fetcher(window)
         self._eth = linli.chain.w3.eth
+        self._decoder = LogDecoder(contract_abi(name) for name in linli.deployment.contracts)
 
     def head(self) -> int:
         return int(self._eth.block_number)
@@ -74,19 +75,19 @@ class ChainSource:
 
     def events(self, lo: int, hi: int) -> list[RawEvent]:
         logs = self._fetcher.fetch(lo, hi, address=list(self.contracts))
-        decode, out = self.linli.events.decode, []
+        decode, out = self._decoder.decode, []
         for log in logs:
-            event = decode(log)
-            if event is None:
+            decoded = decode(log["topics"], log["data"])
+            if decoded is None:
                 continue
             out.append(RawEvent(
-                contract=self.contracts.get(event.address, event.address),
-                name=event.name,
-                args=plain(event.args),
-                block_number=event.block_number,
+                contract=self.contracts.get(log["address"], log["address"]),
+                name=decoded[0],
+                args=decoded[1],
+                block_number=int(log["blockNumber"]),
                 block_hash=log["blockHash"].to_0x_hex(),
-                log_index=event.log_index,
-                tx_hash=event.tx_hash,
+                log_index=int(log["logIndex"]),
+                tx_hash=log["transactionHash"].to_0x_hex(),
             ))
         return out
 

@@ -22,6 +22,7 @@ from api.settings import Settings  # noqa: E402
 from api.source import ChainSource  # noqa: E402
 from chain.connect import start_local  # noqa: E402
 from chain.rpc import RpcChain  # noqa: E402
+from chain.system import Linli  # noqa: E402
 from utils import database  # noqa: E402
 from world import ADMIN_SEED, World, build_world  # noqa: E402
 
@@ -64,18 +65,25 @@ MakeApp = Callable[..., FastAPI]
 
 
 @pytest.fixture(scope="session")
-def make_app(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeApp]:
-    """make_app(backend, **settings) -> an app on a fresh mirror of the world (synced), relayer key set."""
+def relayer(world: World) -> Linli:
+    """The world's deployment bound with the relayer's key (signer 6) only."""
+    return Linli.attach(RpcChain(world.chain.rpc, [world.chain.signers[6]], name="relayer"), world.linli.deployment)
+
+
+@pytest.fixture(scope="session")
+def make_app(world: World, relayer: Linli, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeApp]:
+    """make_app(backend, synced=True, **settings) -> an app on its own copy of a mirror of the world."""
     with ExitStack() as stack:
+        templates: dict[str, str] = {}
+
         def make(backend: str, *, synced: bool = True, **overrides: object) -> FastAPI:
-            url = stack.enter_context(database(backend, tmp_path_factory.mktemp("db")))
-            if synced:
-                sync(url, world)
-            relayer = world.chain.signers[6]
-            linli_for_app = type(world.linli).attach(RpcChain(world.chain.rpc, [relayer], name="relayer"),
-                                                     world.linli.deployment)
-            overrides.setdefault("relayer_key", "0x" + relayer.key.hex().removeprefix("0x"))
-            app = create_app(settings_for(url, world, **overrides), linli=linli_for_app)
+            if synced and backend not in templates:
+                templates[backend] = stack.enter_context(database(backend, tmp_path_factory.mktemp("db")))
+                sync(templates[backend], world)
+            url = stack.enter_context(database(backend, tmp_path_factory.mktemp("db"),
+                                               copy_of=templates[backend] if synced else None))
+            overrides.setdefault("relayer_key", "0x" + bytes(relayer.chain.signers[0].key).hex())
+            app = create_app(settings_for(url, world, **overrides), linli=relayer)
             stack.callback(app.state.engine.dispose)
             return app
 

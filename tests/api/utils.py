@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,15 +15,19 @@ PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 @contextmanager
-def database(backend: str, directory: Path) -> Iterator[str]:
-    """A new, empty database URL on `backend`; PostgreSQL databases are dropped afterwards."""
+def database(backend: str, directory: Path, *, copy_of: str | None = None) -> Iterator[str]:
+    """A new database URL on `backend`, empty or a copy of `copy_of`; PostgreSQL ones are dropped afterwards."""
     if backend == "sqlite":
-        yield f"sqlite:///{directory / f'mirror-{secrets.token_hex(4)}.db'}"
+        path = directory / f"mirror-{secrets.token_hex(4)}.db"
+        if copy_of is not None:
+            shutil.copyfile(copy_of.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
         return
     name = f"linli_test_{secrets.token_hex(6)}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    template = "" if copy_of is None else f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"'
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"{template}'))
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:

@@ -1,0 +1,172 @@
+"""Signed admin requests: accepted when signed right; unsigned, tampered, expired, replayed and wrong-key
+requests refused with a reason and without changing anything; rate limits answer 429 with Retry-After."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from api.models import ImportedMember, ImportedOrder, PayoutProof, PayoutRecord, RequestNonce
+from api.signing import sign_headers
+from conftest import MakeApp
+from governance.payout_record import sign_record
+from world import ADMIN_SEED, OTHER_SEED, PERIOD, World
+
+MEMBERS = (
+    "member_id,address,referrer_id,joined_at\n"
+    "m-alice,{alice},,2026-01-05T10:00:00+08:00\n"
+    "m-bob,{bob},m-alice,2026-02-01T09:00:00+08:00\n"
+)
+ORDERS = (
+    "order_id,member_id,amount_cents,paid_at,status,refunded_at,product_id,group_id\n"
+    "o1,m-bob,12000,{recent},paid,,rice,\n"
+    "o2,m-alice,5000,{recent},paid,,rice,g1\n"
+    "o3,m-alice,9000,{recent},refunded,{recent},rice,\n"
+)
+
+
+@pytest.fixture
+def admin_client(make_app: MakeApp, backend: str) -> Iterator[TestClient]:
+    with TestClient(make_app(backend, rate_limit_per_minute=1000)) as c:
+        yield c
+
+
+def _members_body(world: World) -> bytes:
+    return MEMBERS.format(alice=world.alice.address, bob=world.bob.address).encode()
+
+
+def _signed(method: str, target: str, body: bytes, seed: bytes = ADMIN_SEED, key: str = "ops", **kw: object
+            ) -> dict[str, str]:
+    return sign_headers(key, seed, method, target, body, **kw)  # type: ignore[arg-type]
+
+
+def _counts(client: TestClient) -> dict[str, int]:
+    with client.app.state.sessions() as session:  # type: ignore[attr-defined]
+        return {m.__tablename__: session.scalar(select(func.count()).select_from(m)) or 0
+                for m in (ImportedMember, ImportedOrder, PayoutRecord, PayoutProof, RequestNonce)}
+
+
+def test_signed_import_of_members_and_orders(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    response = admin_client.post("/admin/members?format=csv", content=body,
+                                 headers=_signed("POST", "/admin/members?format=csv", body))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"kind": "members", "rows": 2}
+    recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
+    orders = ORDERS.format(recent=recent).encode()
+    response = admin_client.post("/admin/orders", content=orders, headers=_signed("POST", "/admin/orders", orders))
+    assert response.status_code == 200, response.text
+    board = admin_client.get("/leaderboard", params={"metric": "sales", "window": "week"}).json()
+    assert [(e["member_id"], e["value"]) for e in board["entries"]] == [("m-bob", 12000), ("m-alice", 5000)]
+    referrals = admin_client.get("/leaderboard", params={"metric": "new_customers", "window": "all"}).json()
+    assert [(e["member_id"], e["value"]) for e in referrals["entries"]] == [("m-alice", 1)]
+    alice = admin_client.get(f"/members/{world.alice.address}").json()
+    assert alice["member_id"] == "m-alice" and alice["achievements"] == [{"kind": "first_order", "count": 1}]
+
+
+def test_a_file_with_a_bad_row_changes_nothing(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world) + b"m-x,not-an-address,,2026-01-01T00:00:00+08:00\n"
+    before = _counts(admin_client)
+    response = admin_client.post("/admin/members", content=body, headers=_signed("POST", "/admin/members", body))
+    assert response.status_code == 422 and ":4: address" in response.json()["detail"]
+    after = _counts(admin_client)
+    assert after["imported_members"] == before["imported_members"] == 0
+
+
+def _refused(client: TestClient, headers: dict[str, str], body: bytes, status: int, reason: str,
+             target: str = "/admin/members") -> None:
+    before = _counts(client)
+    response = client.post(target, content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert reason in response.json()["detail"]
+    after = _counts(client)
+    if status not in (401, 403, 429):  # authenticated, refused for its content: only the nonce is used up
+        before.pop("request_nonces"), after.pop("request_nonces")
+    assert after == before
+
+
+def test_unsigned_request_refused(admin_client: TestClient, world: World) -> None:
+    _refused(admin_client, {}, _members_body(world), 401, "unsigned request")
+
+
+def test_tampered_body_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    headers = _signed("POST", "/admin/members", body)
+    _refused(admin_client, headers, body.replace(b"m-bob", b"m-eve"), 401, "Content-Digest does not match")
+
+
+def test_tampered_digest_and_body_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    other = body.replace(b"m-bob", b"m-eve")
+    headers = _signed("POST", "/admin/members", body)
+    headers["Content-Digest"] = _signed("POST", "/admin/members", other)["Content-Digest"]
+    _refused(admin_client, headers, other, 401, "signature does not verify")
+
+
+def test_tampered_path_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    _refused(admin_client, _signed("POST", "/admin/orders", body), body, 401, "signature does not verify")
+
+
+def test_expired_and_future_requests_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    old = _signed("POST", "/admin/members", body, created=int(time.time()) - 301)
+    _refused(admin_client, old, body, 401, "expired or clock skew")
+    future = _signed("POST", "/admin/members", body, created=int(time.time()) + 400)
+    _refused(admin_client, future, body, 401, "expired or clock skew")
+
+
+def test_replayed_request_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    headers = _signed("POST", "/admin/members", body)
+    assert admin_client.post("/admin/members", content=body, headers=headers).status_code == 200
+    _refused(admin_client, headers, body, 401, "nonce already used")
+
+
+def test_wrong_key_refused(admin_client: TestClient, world: World) -> None:
+    body = _members_body(world)
+    _refused(admin_client, _signed("POST", "/admin/members", body, seed=OTHER_SEED), body, 401,
+             "signature does not verify")
+    _refused(admin_client, _signed("POST", "/admin/members", body, key="mallory"), body, 403, "not an admin key")
+
+
+def test_rate_limit_answers_429_with_retry_after(make_app: MakeApp, backend: str) -> None:
+    with TestClient(make_app(backend, synced=False, rate_limit_per_minute=2)) as client:
+        codes = [client.post("/admin/members", content=b"").status_code for _ in range(3)]
+        assert codes == [401, 401, 429]
+        response = client.post("/admin/members", content=b"")
+        assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
+
+
+def test_payout_record_upload_then_proofs(admin_client: TestClient, world: World) -> None:
+    body = world.record.to_bytes()
+    target = f"/admin/distributions/{PERIOD}/record"
+    response = admin_client.post(target, content=body, headers=_signed("POST", target, body))
+    assert response.status_code == 200, response.text
+    assert response.json() == {"period": PERIOD, "record_hash": world.record.record_hash, "members": 3}
+    proof = admin_client.get(f"/distributions/{PERIOD}/proofs/{world.alice.address.lower()}").json()
+    assert proof["payout_cents"] == 300_000
+    from chain.ledger import Ledger
+
+    assert Ledger(world.linli).verify(PERIOD, world.alice.address, 300_000, [bytes.fromhex(p[2:]) for p in proof["proof"]])
+    assert admin_client.get(f"/distributions/{PERIOD}").json()["record_available"] is True
+    assert admin_client.get(f"/distributions/{PERIOD}/proofs/{world.dave.address}").status_code == 404
+
+
+def test_payout_record_with_another_hash_refused(admin_client: TestClient, world: World) -> None:
+    content = dict(world.record.content)
+    content["members"] = [dict(m) for m in content["members"]]
+    content["members"][0]["member_id"] = "m-someone-else"
+    forged = sign_record(content, ADMIN_SEED).to_bytes()
+    target = f"/admin/distributions/{PERIOD}/record"
+    _refused(admin_client, _signed("POST", target, forged), forged, 409, "differs from the hash published on chain",
+             target=target)
+    unsigned_by_admin = sign_record(world.record.content, OTHER_SEED).to_bytes()
+    _refused(admin_client, _signed("POST", target, unsigned_by_admin), unsigned_by_admin, 422, "not an admin key",
+             target=target)
+    target = "/admin/distributions/2026-09/record"
+    body = world.record.to_bytes()
+    _refused(admin_client, _signed("POST", target, body), body, 404, "not published on chain", target=target)
