@@ -1,7 +1,8 @@
 // Drives Debian's Chromium (playwright-core, never a downloaded browser) through the dashboard and prints one
 // JSON report on stdout; tests/dashboard/test_dashboard.py asserts on it.
 //   node drive.mjs '{"base": "http://127.0.0.1:PORT", "out": DIR, "member": "0x…", "period": "2026-11",
-//                    "ballot": {signed EIP-712 ballot}, "vectors": [{"address", "amount", "proof", "root"}]}'
+//                    "ledger": "0x…", "decoy": "0x…", "ballot": {signed EIP-712 ballot},
+//                    "vectors": [{"address", "amount", "proof", "root"}]}'
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,9 +74,10 @@ try {
   report.keyboard.after = await page.evaluate(() => document.activeElement.id);
 
   // "Verify my payout": honest server, then a server that tampers with the proof.
-  const verdict = async () => {
+  const verdict = async (prepare = async () => {}) => {
     await page.goto(`${spec.base}/dashboard/#/me/${spec.member}`);
     await settle();
+    await prepare();
     await page.locator(`[data-verify="${spec.period}"]`).click();
     const strong = page.locator(`#verdict-${spec.period} [data-verdict]`);
     await strong.waitFor();
@@ -91,6 +93,24 @@ try {
   report.tampered = await verdict();
   await shoot('me.tampered.zh');
   await page.unroute('**/distributions/*/proofs/*');
+
+  // A server that advertises another contract as the ledger: the check fails until the member types the
+  // ledger address the co-op published under "verify with my own node".
+  await page.route('**/dashboard/config.json', async (route) => {
+    const body = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...body, contracts: { ...body.contracts, PayoutLedger: spec.decoy } } });
+  });
+  await page.goto('about:blank'); // the page reads config.json once per load
+  report.decoy = await verdict();
+  report.ownNode = await verdict(async () => {
+    await page.locator('.own-node summary').click();
+    await page.locator('#node-ledger').fill(spec.ledger);
+  });
+  await shoot('me.own-node.zh');
+  await page.unroute('**/dashboard/config.json');
+  await page.goto('about:blank');
+  await page.goto(`${spec.base}/dashboard/#/`);
+  await settle();
 
   // Language switch: English, kept across pages and reloads.
   await page.locator('#lang-switch').click();

@@ -40,6 +40,7 @@ def report(site: Any, member: dict[str, Any]) -> dict[str, Any]:
     vectors = [{"address": m["address"], "amount": str(m["payout_cents"]), "proof": m["proof"],
                 "root": site.month["merkle_root"]} for m in site.month["members"]]
     spec = {"base": site.base, "out": str(SCREENSHOTS), "member": member["address"], "period": site.month["period"],
+            "ledger": site.demo.deployment.address("PayoutLedger"), "decoy": site.demo.deployment.address("RuleBook"),
             "ballot": site.ballot, "vectors": vectors}
     done = subprocess.run(["node", str(DRIVER), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
@@ -122,6 +123,11 @@ def test_verify_button_says_verified_for_a_real_member(report: dict[str, Any]) -
 def test_verify_button_says_mismatch_when_the_server_lies(report: dict[str, Any]) -> None:
     assert report["tampered"]["verdict"] == "mismatch", report["tampered"]
     assert "不匹配" in report["tampered"]["text"]
+
+
+def test_a_wrong_ledger_from_the_server_is_caught_and_the_members_own_wins(report: dict[str, Any]) -> None:
+    assert report["decoy"]["verdict"] != "verified", report["decoy"]
+    assert report["ownNode"]["verdict"] == "verified", report["ownNode"]
 
 
 def test_page_merkle_code_agrees_with_governance_merkle(report: dict[str, Any]) -> None:

@@ -42,6 +42,8 @@ export const zh = {
   'me.verify': '核验我的分红', 'me.verify.running': '正在从链上读取并核验…', 'me.verified': '已验证 ✓', 'me.mismatch': '不匹配 ✗',
   'me.verify.error': '无法核验：{message}', 'me.roots': '本地计算的根 {computed}，链上的根 {onchain}',
   'me.verify.how': '核验在你的浏览器里完成：按 OpenZeppelin 标准默克尔树计算你的叶子和证明，再与直接从链上分红账本读取的根比较，不依赖本服务器。',
+  'me.node': '用自己的节点核验', 'me.node.rpc': '以太坊节点 JSON-RPC 地址', 'me.node.ledger': '分红账本合约（PayoutLedger）地址',
+  'me.node.help': '默认使用本服务器提供的节点和合约地址。不想信任本服务器时，填入你自己的节点（需允许跨域访问）和社区公布的合约地址，核验就只依赖链本身。',
   'level.普通': '普通', 'level.白银': '白银', 'level.黄金': '黄金', 'level.钻石': '钻石',
 };
 
@@ -88,5 +90,7 @@ export const en = {
   'me.verify': 'Verify my payout', 'me.verify.running': 'Reading the chain and checking…', 'me.verified': 'Verified ✓', 'me.mismatch': 'Mismatch ✗',
   'me.verify.error': 'Could not verify: {message}', 'me.roots': 'root computed here {computed}, root on chain {onchain}',
   'me.verify.how': 'The check runs in your browser: it hashes your leaf and proof as OpenZeppelin\'s StandardMerkleTree does and compares the result with the root read straight from the payout ledger on chain, without trusting this server.',
+  'me.node': 'Verify with my own node', 'me.node.rpc': 'Ethereum node JSON-RPC URL', 'me.node.ledger': 'Payout ledger (PayoutLedger) address',
+  'me.node.help': 'By default the check uses the node and contract address this server advertises. To trust the chain alone, enter your own node (it must allow cross-origin requests) and the contract address the co-op published.',
   'level.普通': 'Member', 'level.白银': 'Silver', 'level.黄金': 'Gold', 'level.钻石': 'Diamond',
 };

@@ -6,6 +6,7 @@ import { esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
 const KEY = 'linli.address';
+const NODE_KEY = 'linli.node'; // {rpc, ledger} the member chose instead of the server's
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 function form(address) {
@@ -38,7 +39,21 @@ function payouts(member) {
   </li>`).join('')}</ul>`;
 }
 
-function profile(member) {
+/** Where the check reads the root: the server's node and ledger, unless the member named their own. */
+function ownNode(chain) {
+  const saved = JSON.parse(localStorage.getItem(NODE_KEY) ?? '{}');
+  const rpc = saved.rpc || chain.rpc_url || '';
+  const ledger = saved.ledger || chain.contracts?.PayoutLedger || '';
+  return `<details class="own-node"><summary>${esc(t('me.node'))}</summary>
+    <p class="muted">${esc(t('me.node.help'))}</p>
+    <div class="field"><label for="node-rpc">${esc(t('me.node.rpc'))}</label>
+      <input id="node-rpc" class="mono" inputmode="url" spellcheck="false" value="${esc(rpc)}"></div>
+    <div class="field"><label for="node-ledger">${esc(t('me.node.ledger'))}</label>
+      <input id="node-ledger" class="mono" spellcheck="false" pattern="0x[0-9a-fA-F]{40}" value="${esc(ledger)}"></div>
+  </details>`;
+}
+
+function profile(member, chain) {
   const achievements = member.achievements ?? [];
   return `<div class="grid">
     <section class="card" aria-labelledby="me-h">
@@ -59,22 +74,23 @@ function profile(member) {
     <section class="card wide" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
       ${payouts(member)}
       <p class="muted">${esc(t('me.verify.how'))}</p>
+      ${ownNode(chain)}
     </section>
   </div>`;
 }
 
-async function verify(button, address, chain) {
+async function verify(button, address) {
   const period = button.dataset.verify;
   const out = document.getElementById(`verdict-${period}`);
   button.disabled = true;
   out.className = 'verdict';
   out.textContent = t('me.verify.running');
   try {
-    if (!chain.rpc_url || !chain.contracts?.PayoutLedger) throw new Error(t('chain.none'));
+    const rpcUrl = document.getElementById('node-rpc').value.trim();
+    const ledger = document.getElementById('node-ledger').value.trim();
+    if (!rpcUrl || !ledger) throw new Error(t('chain.none'));
     const claim = await get(`/distributions/${encodeURIComponent(period)}/proofs/${encodeURIComponent(address)}`);
-    const result = await verifyPayout({
-      rpcUrl: chain.rpc_url, ledger: chain.contracts.PayoutLedger, period, address, amount: claim.payout_cents, proof: claim.proof,
-    });
+    const result = await verifyPayout({ rpcUrl, ledger, period, address, amount: claim.payout_cents, proof: claim.proof });
     out.className = `verdict ${result.ok ? 'ok' : 'bad'}`;
     out.innerHTML = `<strong data-verdict="${result.ok ? 'verified' : 'mismatch'}">${esc(t(result.ok ? 'me.verified' : 'me.mismatch'))}</strong>
       <span class="mono muted">${esc(t('me.roots', { computed: short(result.computed), onchain: short(result.onchain) }))}</span>`;
@@ -96,12 +112,14 @@ export async function render(main, { params, chain }) {
   localStorage.setItem(KEY, address);
   const slot = main.querySelector('#profile');
   try {
-    slot.innerHTML = profile(await get(`/members/${address}`));
+    slot.innerHTML = profile(await get(`/members/${address}`), chain);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
     slot.innerHTML = `<p class="error" role="alert">${esc(t('me.unknown', { address }))}</p>`;
     return null;
   }
-  for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, address, chain));
+  for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, address));
+  slot.querySelector('.own-node').addEventListener('change', () => localStorage.setItem(NODE_KEY, JSON.stringify({
+    rpc: slot.querySelector('#node-rpc').value.trim(), ledger: slot.querySelector('#node-ledger').value.trim() })));
   return null;
 }
