@@ -14,5 +14,14 @@
     events        EventDecoder, LogFetcher (eth_getLogs windows, bisected when a node refuses)
     errors        ChainError and friends, under governance.errors.LinliError
 
+    deploy        deploy_linli(chain, DeployConfig) -> Deployment   (contracts/deploy-defaults.json profiles)
+    deployment    Deployment: deployment.json read / write / validate
+    system        Linli.attach(chain, deployment): the five bound contracts + Transactor + EventDecoder
+    points        Points: award_batch (chunked, progress), balances, votes, past votes, delegate
+    governor      Governance: propose, state, castVote, relayed castVoteBySig, queue, execute, time helpers
+    ballots       EIP-712 Ballot signing and signer recovery (SignedBallot <-> JSON)
+    rules         Rules: read the rule book; Actions that change it (for proposals)
+    ledger        Ledger: publish a period, read it back from its event, verify a proof on chain
+
 Everything above `chain` (api, CLI, scripts) talks to chains only through this package.
 """

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth.abc import ComputationAPI, SignedTransactionAPI, StateAPI
+from eth.estimators.gas import binary_gas_search_intrinsic_tolerance
 from eth.vm.forks import ShanghaiVM
+from eth.vm.spoof import SpoofTransaction
 from eth_tester import EthereumTester, PyEVMBackend
 from web3 import EthereumTesterProvider, Web3
 
@@ -28,6 +31,9 @@ class EmbeddedChain(Chain):
             genesis_parameters=PyEVMBackend.generate_genesis_params({"gas_limit": gas_limit}),
             vm_configuration=((0, ShanghaiVM),),
         )
+        # on the instance, and on its class for the chain object eth-tester rebuilds on a revert to genesis
+        backend.chain.gas_estimator = _estimate_gas
+        type(backend.chain).gas_estimator = staticmethod(_estimate_gas)
         self.tester = EthereumTester(backend)
         super().__init__(
             Web3(EthereumTesterProvider(self.tester)),
@@ -56,3 +62,26 @@ class EmbeddedChain(Chain):
     def revert(self, snapshot_id: Any) -> None:
         self.tester.revert_to_snapshot(snapshot_id)
         self.nonces.forget()
+
+
+def _estimate_gas(state: StateAPI, transaction: SignedTransactionAPI) -> int:
+    """Gas estimate in two EVM runs instead of py-evm's ~12-run binary search (4x faster transactions).
+
+    Run once with the block gas limit (a revert raises here, as before), take the gas it used plus 10%
+    (covers the 63/64 rule of nested calls), and confirm that limit succeeds; if not, fall back to the search.
+    """
+    full = _dry_run(state, SpoofTransaction(transaction, gas=state.gas_limit, gas_price=0))
+    if full.is_error:
+        raise full.error
+    guess = min(state.gas_limit, (transaction.intrinsic_gas + full.get_gas_used()) * 11 // 10)
+    if not _dry_run(state, SpoofTransaction(transaction, gas=guess, gas_price=0)).is_error:
+        return guess
+    return binary_gas_search_intrinsic_tolerance(state, transaction)
+
+
+def _dry_run(state: StateAPI, transaction: SignedTransactionAPI) -> ComputationAPI:
+    snapshot = state.snapshot()
+    try:
+        return state.apply_transaction(transaction)
+    finally:
+        state.revert(snapshot)

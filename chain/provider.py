@@ -20,7 +20,14 @@ class RetryingHTTPProvider(HTTPProvider):
     """HTTPProvider with exponential backoff on transport failures, 429/5xx and JSON-RPC rate limits."""
 
     def __init__(self, url: str, *, policy: RetryPolicy = RetryPolicy(), timeout: float = 30.0) -> None:
-        super().__init__(url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        super().__init__(
+            url,
+            request_kwargs={"timeout": timeout},
+            exception_retry_configuration=None,
+            # web3 asks eth_chainId twice per transaction; the answer cannot change under a connection
+            cache_allowed_requests=True,
+            cacheable_requests={RPCEndpoint("eth_chainId")},
+        )
         self.policy = policy
 
     def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
