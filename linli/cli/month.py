@@ -6,11 +6,12 @@ from pathlib import Path
 
 import typer
 
-from governance.errors import LinliError
 from governance.loading import load_coop
 from governance.month import MonthReport, close_month
 from governance.period import Period
 from governance.rules import load_rules
+from linli.cli.month_chain import AdminKeyFile, Out, publish_on_chain
+from linli.cli.options import DeploymentFile, Keystore, Rpc
 
 app = typer.Typer(help="Close a settlement month (月结): points, levels, commission, pool, Merkle root.",
                   no_args_is_help=True)
@@ -25,23 +26,22 @@ def close(
     rules: Path = typer.Option(..., "--rules", help="rules TOML file (see `linli rules check`)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Compute and print only; publish nothing on chain."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report (with proofs) as JSON."),
+    out: Out = None, admin_key_file: AdminKeyFile = None,
+    rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
 ) -> None:
     """Compute the month report; without --dry-run, then mint the awards and publish root and record."""
     month = Period.parse(period)
     rule_book = load_rules(rules)
-    report = close_month(month, load_coop(members, orders, activities), rule_book)
+    data = load_coop(members, orders, activities)
+    if dry_run:
+        report = close_month(month, data, rule_book)
+    else:  # the RuleBook's voted terms replace the file's; mint, sign, write, publish last
+        report = publish_on_chain(month, data, rule_book, out=out, admin_key_file=admin_key_file, rpc=rpc,
+                                  keystore=keystore, deployment=deployment)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
         _summary(report)
-    if not dry_run:
-        publish(report)
-
-
-def publish(report: MonthReport) -> None:
-    """The chain step: mint `report.awards`, publish `report.merkle_root` and `report.record_hash`."""
-    raise LinliError(f"publishing {report.period} on chain is not available in this build: "
-                     "run with --dry-run to compute the report only")
 
 
 def _yuan(cents: int) -> str:

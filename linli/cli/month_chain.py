@@ -21,9 +21,9 @@ from linli.services.month_publish import close_and_publish
 from linli.services.session import attached, deployment_path
 
 Out = Annotated[Path | None, typer.Option(
-    "--out", help="Where the month report and signed payout record go [default: beside deployment.json].")]
+    "--out", help="Where the month report and signed payout record go (default: beside deployment.json).")]
 AdminKeyFile = Annotated[Path | None, typer.Option(
-    "--admin-key-file", help="File holding the admin's Ed25519 seed (64 hex digits) [default: LINLI_ADMIN_KEY].")]
+    "--admin-key-file", help="File holding the admin's Ed25519 seed (64 hex digits) (default: LINLI_ADMIN_KEY).")]
 
 
 def publish_on_chain(

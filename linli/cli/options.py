@@ -24,7 +24,7 @@ Keystore = Annotated[
 DeploymentFile = Annotated[
     Path | None,
     typer.Option("--deployment", envvar="LINLI_DEPLOYMENT", show_envvar=True,
-                 help="deployment.json of the Linli system to use [default: ./deployment.json]."),
+                 help="deployment.json of the Linli system to use (default: ./deployment.json)."),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 

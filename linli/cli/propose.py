@@ -20,7 +20,7 @@ app = typer.Typer(help="Propose a rule change (commission, pool rate, GMV target
 
 Description = Annotated[str | None, typer.Option(
     "--description", help="What members read; part of the proposal id, so two identical proposals need two "
-                          "descriptions [default: generated from the change].")]
+                          "descriptions (default: generated from the change).")]
 
 
 def _propose(linli: Linli, action: Action, description: str, as_json: bool) -> None:

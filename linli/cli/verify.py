@@ -28,7 +28,7 @@ def verify(
     member: Annotated[list[str] | None, typer.Option(
         "--member", help="Also prove this member's payout with the ledger's own verify() on chain (repeatable).")] = None,
     record: Annotated[Path | None, typer.Option(
-        "--record", help="The signed payout record [default: payout-record-PERIOD.json beside deployment.json].")] = None,
+        "--record", help="The signed payout record (default: payout-record-PERIOD.json beside deployment.json).")] = None,
     all_members: Annotated[bool, typer.Option("--all", help="Prove every member's payout on chain too.")] = False,
     admin_public_key: Annotated[str | None, typer.Option(
         "--admin-public-key", envvar="LINLI_ADMIN_PUBLIC_KEY",
