@@ -71,7 +71,7 @@ def _wait(client: httpx.Client, path: str, ready: Any, timeout: float = 60.0) ->
     raise AssertionError(f"{path} not ready after {timeout:.0f} s: {response.status_code} {response.text[:300]}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     if not CHROMIUM.exists():
         pytest.fail("Debian's Chromium is missing: run toolchain/bootstrap_browser.sh (as root)")

@@ -1,5 +1,5 @@
 // Formatting shared by the views: escaping for HTML templates, money, rates, dates, addresses.
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
@@ -11,9 +11,13 @@ export const yuan = (cents) =>
 export const pct = (bps) => `${(Number(bps) / 100).toFixed(2)}%`;
 export const short = (address) => (address ? `${address.slice(0, 6)}…${address.slice(-4)}` : '');
 
-/** Seconds since the epoch (chain clock) or an ISO 8601 string, in the reader's language. */
-export function when(value) {
-  if (value === null || value === undefined || value === '') return '—';
-  const date = typeof value === 'number' ? new Date(value * 1000) : new Date(value);
-  return date.toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+/** Seconds since the epoch (the chain's clock), in the reader's language. */
+export const when = (seconds) =>
+  new Date(Number(seconds) * 1000).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An achievement by our own wording when we have one, else by the name its rules entry gives. */
+export function achievement(a) {
+  const key = `achievement.${a.kind}`;
+  const text = t(key, a);
+  return text === key ? (a.name ?? a.kind) : text;
 }

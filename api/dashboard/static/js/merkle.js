@@ -4,7 +4,7 @@ import { keccak_256 as keccak } from '../vendor/noble-hashes/sha3.js';
 
 export const toHex = (bytes) => '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 
-export function fromHex(text, length) {
+function fromHex(text, length) {
   const digits = String(text).replace(/^0x/i, '');
   if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length !== length * 2) {
     throw new Error(`expected ${length} bytes of hex, got ${text}`);
@@ -28,9 +28,9 @@ function compare(a, b) {
   return 0;
 }
 
-export const hashPair = (a, b) => keccak(compare(a, b) <= 0 ? concat(a, b) : concat(b, a));
+const hashPair = (a, b) => keccak(compare(a, b) <= 0 ? concat(a, b) : concat(b, a));
 
-export function leafHash(address, amount) {
+function leafHash(address, amount) {
   fromHex(address, 20); // refuses anything but 0x + 40 hex digits
   return keccak(keccak(concat(word(address), word(amount))));
 }

@@ -1,6 +1,6 @@
 // 排行榜: rankings by window and metric (refunds excluded, ties by who got there first), and achievements.
 import { get } from '../api.js';
-import { esc, num, short, yuan } from '../format.js';
+import { achievement, esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
 // Points rank everyone on chain (all time); the other metrics come from imported paid orders, by window.
@@ -38,7 +38,7 @@ export async function render(main, { params }) {
     <div class="grid">
       <section class="card" aria-labelledby="board-h"><h2 id="board-h">${esc(t(`metric.${metric}`))}</h2>${rows(board, metric)}</section>
       ${board.achievements?.length ? `<section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
-        <ul>${board.achievements.map((a) => `<li><strong>${esc(t(`achievement.${a.kind}`, a))}</strong>
+        <ul>${board.achievements.map((a) => `<li><strong>${esc(achievement(a))}</strong>
           <span class="muted">· ${esc(t('achievements.members', { count: num(a.members) }))}</span></li>`).join('')}</ul>
       </section>` : ''}
     </div>`;

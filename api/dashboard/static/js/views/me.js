@@ -2,7 +2,7 @@
 // "verify my payout" (the proof checked in this page against the root read from the chain).
 import { ApiError, get } from '../api.js';
 import { verifyPayout } from '../chain.js';
-import { esc, num, short, yuan } from '../format.js';
+import { achievement, esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
 const KEY = 'linli.address';
@@ -68,7 +68,7 @@ function profile(member, chain) {
       ${level(member)}
     </section>
     <section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
-      ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(t(`achievement.${a.kind}`, a))}</li>`).join('')}</ul>`
+      ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(achievement(a))}</li>`).join('')}</ul>`
         : `<p>${esc(t('achievements.none'))}</p>`}
     </section>
     <section class="card wide" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>

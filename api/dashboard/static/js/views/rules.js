@@ -10,7 +10,7 @@ const FORMAT = {  // rule key -> how its values read (RuleBook first, then the G
   proposal_threshold: num, quorum_numerator: (n) => `${n}%`,
 };
 const RULE_BOOK = ['level1_bps', 'level2_bps', 'total_bps', 'pool_rate_bps', 'gmv_target_cents', 'max_rate_change_bps'];
-const show = (key, value) => (value === null || value === undefined ? '—' : (FORMAT[key] ?? num)(value));
+const show = (key, value) => (FORMAT[key] ?? num)(value);
 
 /** Changes made by one transaction belong together (a proposal may set several rules at once). */
 function byTransaction(history) {
