@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Idempotent: installs Debian's Chromium (/usr/bin/chromium) for the dashboard's browser tests when it is missing.
-# Needs root (apt-get); the tests drive it with playwright-core from node_modules, never a downloaded browser.
+# Idempotent: installs Debian's Chromium (/usr/bin/chromium) and a CJK font (the dashboard is Chinese first)
+# for the dashboard's browser tests when either is missing. Needs root (apt-get); the tests drive Chromium
+# with playwright-core from node_modules, never a browser that a tool downloads.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
-  exit 0
-fi
-echo "linli setup: Chromium for the dashboard tests (apt-get install chromium)"
+installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+missing=()
+for package in chromium fonts-noto-cjk; do
+  installed "$package" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "linli setup: ${missing[*]} for the dashboard's browser tests (apt-get install)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk
-/usr/bin/chromium --version
+apt-get install -y -q --no-install-recommends "${missing[@]}"
