@@ -17,13 +17,18 @@ def _bar() -> Progress:
 
 @contextmanager
 def step(title: str) -> Iterator[Callable[[int, int], None]]:
-    """One progress bar: `progress(done, total)` moves it; it ends full when the step succeeds."""
+    """One progress bar: `progress(done, total)` moves it; it ends full when the step succeeds, and
+    disappears when it fails."""
     with _bar() as bar:
         task = bar.add_task(title, total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        yield progress
+        try:
+            yield progress
+        except BaseException:
+            bar.remove_task(task)  # a failed step leaves only its error line behind
+            raise
         total = bar.tasks[0].total or 1
         bar.update(task, completed=total, total=total)

@@ -13,6 +13,7 @@ import typer
 
 from governance.errors import VerificationError
 from governance.payout_record import SignedRecord
+from governance.period import Period
 from linli.cli.options import DeploymentFile, Json, Rpc, emit_json, yuan
 from linli.cli.progress import step
 from linli.services.month_publish import record_path
@@ -36,6 +37,7 @@ def verify(
     rpc: Rpc = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
     """Verify a published month; with --member, that member's payout is also proven on chain."""
+    Period.parse(period)
     path = record or record_path(deployment_path(deployment).parent, period)
     try:
         signed = SignedRecord.load(path)
