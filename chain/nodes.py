@@ -99,10 +99,15 @@ class LocalNode:
         if kind not in ("anvil", "ganache"):
             raise NodeStartError(f"unknown node kind {kind!r}: use anvil or ganache")
         self.kind: NodeKind = kind
+        self._port_chosen = port is None  # then a port taken between choosing and binding is re-chosen
         self.port = port or free_port()
         self.accounts, self.gas_limit, self.gas_price_wei = accounts, gas_limit, gas_price_wei
         self.startup_timeout = startup_timeout
-        self.log_path = log_path or Path(tempfile.mkstemp(prefix=f"linli-{kind}-", suffix=".log")[1])
+        if log_path is None:
+            handle, name = tempfile.mkstemp(prefix=f"linli-{kind}-", suffix=".log")
+            os.close(handle)
+            log_path = Path(name)
+        self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -125,8 +130,24 @@ class LocalNode:
             "--miner.defaultGasPrice", str(self.gas_price_wei),
         ]
 
-    def start(self) -> LocalNode:
-        """Launch the node and wait until it answers JSON-RPC; NodeStartError (with its log) if it does not."""
+    def start(self, attempts: int = 3) -> LocalNode:
+        """Launch the node and wait until it answers JSON-RPC; NodeStartError (with its log) if it does not.
+
+        When Linli chose the port, another process may grab it before the node binds: then a fresh port
+        is tried, up to `attempts` times.
+        """
+        attempt = 1
+        while True:
+            try:
+                return self._start_once()
+            except NodeStartError as exc:
+                lost_race = "in use" in str(exc).lower() or "eaddrinuse" in str(exc).lower()
+                if not (self._port_chosen and lost_race) or attempt >= attempts:
+                    raise
+                attempt += 1
+                self.port = free_port()
+
+    def _start_once(self) -> LocalNode:
         if self._process is not None:
             return self
         if _listening(self.port):  # else readiness would be answered by whoever holds the port

@@ -199,18 +199,25 @@ class Transactor:
     ) -> list[TxReceipt]:
         """Send independent transactions back to back, then wait for all (much faster on a real node).
 
-        Each is estimated on the state before any of them is mined, so they must not depend on each other.
-        `progress(done, total)` is called after each receipt.
+        Each is estimated as it is sent, maybe before the earlier ones are mined, so they must not depend on
+        each other. If one cannot be sent (a revert at estimate), those already sent are awaited before the
+        error is raised, so the caller knows the chain holds exactly them. `progress(done, total)` follows
+        the receipts.
         """
-        in_flight = []
-        for fn in fns:
-            prepared = self.prepare(fn, sender)
-            in_flight.append((prepared, self.submit(prepared)))
+        in_flight: list[tuple[Prepared, HexBytes]] = []
+        try:
+            for fn in fns:
+                prepared = self.prepare(fn, sender)
+                in_flight.append((prepared, self.submit(prepared)))
+        except Exception:
+            for prepared, tx_hash in in_flight:
+                self.chain.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.receipt_timeout)
+            raise
         receipts = []
         for done, (prepared, tx_hash) in enumerate(in_flight, start=1):
             receipts.append(self.wait(prepared, tx_hash))
             if progress is not None:
-                progress(done, len(in_flight))
+                progress(done, len(fns))
         return receipts
 
     def deploy(self, artifact: Artifact, *args: Any, sender: LocalAccount) -> Contract:

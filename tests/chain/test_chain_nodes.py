@@ -4,6 +4,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+import requests
 
 from chain.connect import open_chain
 from chain.deploy import deploy_linli
@@ -87,3 +88,14 @@ def test_start_failure_quotes_the_node_log(kind: str) -> None:
         node.start()
     assert node.log_tail() in str(caught.value) and node.log_tail() != ""
     assert not node.running
+
+
+def test_a_port_lost_between_choosing_and_binding_is_rechosen() -> None:
+    with LocalNode("anvil") as first:
+        second = LocalNode("anvil")
+        second.port = first.port  # as if another process had taken the chosen port meanwhile
+        with second:
+            assert second.port != first.port and second.running
+            assert dev_signers(1)[0].address.lower() in requests.post(
+                second.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_accounts", "params": []}, timeout=5
+            ).text

@@ -70,3 +70,13 @@ def test_only_the_issuer_awards(linli: Linli, chain: EmbeddedChain) -> None:
         Points(linli).award(Award(stranger.address, 1, evidence_id("x")), sender=stranger)
     assert caught.value.error_name == "AccessControlUnauthorizedAccount"
     assert caught.value.error_args["account"] == stranger.address
+
+
+def test_a_refused_chunk_stops_the_batch_after_the_sent_ones_land(linli: Linli, chain: EmbeddedChain) -> None:
+    points, member = Points(linli), chain.accounts[3]
+    awards = [Award(member, 1, evidence_id("c0")), Award(member, 0, evidence_id("zero")),
+              Award(member, 1, evidence_id("c2"))]
+    with pytest.raises(ContractCustomError) as caught:
+        points.award_batch(awards, batch_id=evidence_id("partial"), chunk_size=1)
+    assert caught.value.signature == f"ContributionPointsZeroAmount(member={member})"
+    assert points.balance(member) == 1  # the first chunk landed, nothing after the refused one was sent
