@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from dashboard_stage import Site, stage
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +28,20 @@ def yuan(cents: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def member(site: Any) -> dict[str, Any]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with stage(tmp_path_factory.mktemp("demo")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def member(site: Site) -> dict[str, Any]:
     """The top point holder with a payout: proposer of the demo's vote, on every leaderboard."""
     paid = [m for m in site.month["members"] if m["payout_cents"] > 0]
     return max(paid, key=lambda m: (m["points"], m["member_id"]))
 
 
 @pytest.fixture(scope="module")
-def report(site: Any, member: dict[str, Any]) -> dict[str, Any]:
+def report(site: Site, member: dict[str, Any]) -> dict[str, Any]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
@@ -50,19 +58,19 @@ def report(site: Any, member: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def test_config_advertises_the_node_and_the_ledger(site: Any) -> None:
+def test_config_advertises_the_node_and_the_ledger(site: Site) -> None:
     config = httpx.get(f"{site.base}/dashboard/config.json").json()
     deployment = site.demo.deployment
     assert config == {"rpc_url": deployment.rpc, "chain_id": deployment.chain_id,
                       "contracts": dict(deployment.contracts)}
 
 
-def test_libraries_are_served_locally(site: Any) -> None:
+def test_libraries_are_served_locally(site: Site) -> None:
     for path in ("vendor/chartjs/chart.umd.min.js", "vendor/noble-hashes/sha3.js", "js/app.js", "style.css"):
         assert httpx.get(f"{site.base}/dashboard/{path}").status_code == 200, path
 
 
-def test_overview_shows_the_month_against_its_target_in_two_charts(site: Any, report: dict[str, Any]) -> None:
+def test_overview_shows_the_month_against_its_target_in_two_charts(site: Site, report: dict[str, Any]) -> None:
     page, month = report["pages"]["overview.zh"], site.month
     assert page["lang"] == "zh-CN"
     assert page["canvases"] == 2
@@ -71,7 +79,7 @@ def test_overview_shows_the_month_against_its_target_in_two_charts(site: Any, re
     assert "已达标" in page["text"]
 
 
-def test_rules_show_the_voted_rates_and_the_proposal_behind_them(site: Any, report: dict[str, Any]) -> None:
+def test_rules_show_the_voted_rates_and_the_proposal_behind_them(site: Site, report: dict[str, Any]) -> None:
     text = report["pages"]["rules.zh"]["text"]
     new1, new2 = site.demo.new_levels_bps
     assert f"{new1 / 100:.2f}%" in text and f"{new2 / 100:.2f}%" in text
@@ -79,7 +87,7 @@ def test_rules_show_the_voted_rates_and_the_proposal_behind_them(site: Any, repo
     assert f"赞成 {site.demo.tally.for_:,}" in text
 
 
-def test_proposals_show_the_executed_vote_with_its_tally_and_voters(site: Any, report: dict[str, Any]) -> None:
+def test_proposals_show_the_executed_vote_with_its_tally_and_voters(site: Site, report: dict[str, Any]) -> None:
     text = report["pages"]["proposals.zh"]["text"]
     assert site.demo.proposal.description in text
     assert "已执行" in text
@@ -88,7 +96,7 @@ def test_proposals_show_the_executed_vote_with_its_tally_and_voters(site: Any, r
     assert text.count("demo vote") >= 1  # the votes cast, with their reasons
 
 
-def test_open_proposal_shows_how_to_vote(site: Any, report: dict[str, Any]) -> None:
+def test_open_proposal_shows_how_to_vote(site: Site, report: dict[str, Any]) -> None:
     text = report["pages"]["proposals.zh"]["text"]
     assert "进行中的提案 (1)" in text and site.open_proposal in text and "投票中" in text
     assert "linli vote " in text and "/votes/relay" in text

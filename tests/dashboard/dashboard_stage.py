@@ -1,4 +1,5 @@
-"""The dashboard's stage: an Anvil node started by the chain adapter, the demo story told on it, then a second
+"""The dashboard's stage (a plain module, not a conftest: tests/api and tests/cli import names from
+`conftest`, which must stay theirs): an Anvil node started by the chain adapter, the demo story told on it, then a second
 proposal left open (one vote cast, one signed ballot kept for the browser to hand to the relayer), the API
 (`create_app`, as `linli serve` makes it) on a free port with its indexer following that node, and the demo's
 members, orders and signed payout record uploaded through the signed admin routes, as an admin would."""
@@ -8,6 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,11 +73,11 @@ def _wait(client: httpx.Client, path: str, ready: Any, timeout: float = 60.0) ->
     raise AssertionError(f"{path} not ready after {timeout:.0f} s: {response.status_code} {response.text[:300]}")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextmanager
+def stage(out: Path) -> Iterator[Site]:
+    """Everything above, its files under `out`; the server and the node stop on exit."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's Chromium is missing: run toolchain/bootstrap_browser.sh (as root)")
-    out = tmp_path_factory.mktemp("demo")
     public = SigningKey(ADMIN_SEED).verify_key.encode().hex()
     with start_local("anvil") as chain:
         demo = run_demo(chain, DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex()))
