@@ -7,6 +7,7 @@ point the other commands at it with `--rpc` / LINLI_RPC_URL.
 """
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -80,6 +81,10 @@ def node(
         raise typer.BadParameter("use anvil or ganache", param_hint="--chain")
     kind: Literal["anvil", "ganache"] = chain_kind  # type: ignore[assignment]
     local = StatefulNode(kind, port=port, accounts=accounts, state=state).start()
+    # Ctrl-C, or a plain `kill`, ends the node cleanly (Anvil dumps its state); so does a shell that
+    # started us in the background with SIGINT ignored
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         typer.echo(f"{kind} listening on {local.url} (log: {local.log_path})")
         typer.echo("dev accounts come from the public test mnemonic: never send real value to them")
@@ -94,6 +99,10 @@ def node(
         typer.echo(f"stopping {kind}")
     finally:
         local.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 class StatefulNode(LocalNode):

@@ -51,7 +51,7 @@ def show(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, de
          as_json: Json = False) -> None:
     """State, votes, quorum, timings and decoded actions of a proposal."""
     pid = proposal_number(proposal_id)
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
+    with attached(rpc=rpc, keystore=keystore, deployment=deployment, signer_needed=False) as linli:
         v = view(linli, pid)
     if as_json:
         emit_json(v.to_json())
