@@ -26,7 +26,7 @@ from linli.cli.progress import step
 from linli.services.rules_source import deploy_overrides
 
 app = typer.Typer(help="Deploy Linli's contracts, or run a local chain node for a session.", no_args_is_help=True)
-LOCAL_CHAIN_IDS = (1337, 31337)
+LOCAL_CHAIN_IDS = (1337, 31337)  # Ganache's and Anvil's: a dev node behind --rpc
 
 
 @app.command("deploy")
@@ -48,7 +48,8 @@ def deploy(
     """Deploy and wire the five contracts; write deployment.json."""
     overrides = deploy_overrides(load_rules(rules)) if rules else {}
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
-        chosen = profile or ("fast" if chain.chain_id in LOCAL_CHAIN_IDS else "default")
+        local = chain.name in ("embedded", "anvil", "ganache") or chain.chain_id in LOCAL_CHAIN_IDS
+        chosen = profile or ("fast" if local else "default")
         with step(f"Deploying Linli on {chain.name} ({chain.rpc})") as progress:
             names: list[str] = []
             deployment = deploy_linli(chain, DeployConfig(profile=chosen, overrides=overrides),
