@@ -240,7 +240,7 @@ def indexer_lock(engine: Engine, factory: sessionmaker[Session]) -> Iterator[Cal
             if lease is None:
                 session.add(IndexerLease(name="indexer", holder=holder, expires_at=now + LEASE_SECONDS))
                 return True
-            if lease.holder == holder or lease.expires_at < now:
+            if lease.holder == holder or lease.expires_at < now or _dead_here(lease.holder):
                 lease.holder, lease.expires_at = holder, now + LEASE_SECONDS
                 return True
             return False
@@ -250,3 +250,18 @@ def indexer_lock(engine: Engine, factory: sessionmaker[Session]) -> Iterator[Cal
     finally:
         with factory.begin() as session:
             session.execute(delete(IndexerLease).where(IndexerLease.holder == holder))
+
+
+def _dead_here(holder: str) -> bool:
+    """A lease held by a process of this host that no longer exists (killed): no need to wait it out."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -23,10 +23,10 @@ from api.models import (
 )
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-RULE_KEYS = {
-    "PoolRateChanged": "pool_rate_bps",
-    "GmvTargetChanged": "gmv_target_cents",
-    "MaxRateChangeChanged": "max_rate_change_bps",
+RULE_KEYS = {  # event -> (rule key, old argument, new argument)
+    "PoolRateChanged": ("pool_rate_bps", "oldBps", "newBps"),
+    "GmvTargetChanged": ("gmv_target_cents", "oldCents", "newCents"),
+    "MaxRateChangeChanged": ("max_rate_change_bps", "oldBps", "newBps"),
 }
 GOVERNOR_KEYS = {
     "VotingDelaySet": ("voting_delay", "oldVotingDelay", "newVotingDelay"),
@@ -235,8 +235,8 @@ class Projector:
         if fact.name == "CommissionRateChanged":
             self._change(fact, f"level{int(a['level'])}_bps", a["oldBps"], a["newBps"])
             return
-        old, new = (a[k] for k in list(a) if k.startswith(("old", "new")))
-        self._change(fact, RULE_KEYS[fact.name], old, new)
+        key, old, new = RULE_KEYS[fact.name]
+        self._change(fact, key, a[old], a[new])
 
     def _governor_setting(self, fact: Fact) -> None:
         key, old, new = GOVERNOR_KEYS[fact.name]

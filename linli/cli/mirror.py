@@ -36,7 +36,8 @@ def _run(*, rebuild: bool, follow: bool, database: str | None, rpc: str | None, 
             return
         with indexer_lock(engine, factory) as held:
             if not held():
-                raise typer.BadParameter("another process is indexing this database right now; try again later")
+                note("mirror: another process is indexing this database right now; try again later")
+                raise typer.Exit(1)
             if rebuild:
                 indexer.reset()
             events = indexer.sync()
