@@ -157,21 +157,6 @@ contract ContributionPoints is ERC20, ERC20Votes, AccessControl, IContributionPo
         }
     }
 
-    /// @dev Always reverts: points are not transferable.
-    function transfer(address, uint256) public pure override returns (bool) {
-        revert ContributionPointsNonTransferable();
-    }
-
-    /// @dev Always reverts: points are not transferable.
-    function transferFrom(address, address, uint256) public pure override returns (bool) {
-        revert ContributionPointsNonTransferable();
-    }
-
-    /// @dev Always reverts: there is nothing to approve.
-    function approve(address, uint256) public pure override returns (bool) {
-        revert ContributionPointsNonTransferable();
-    }
-
     /// @inheritdoc AccessControl
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(IContributionPoints).interfaceId || super.supportsInterface(interfaceId);
@@ -212,12 +197,25 @@ contract ContributionPoints is ERC20, ERC20Votes, AccessControl, IContributionPo
         }
     }
 
+    /// @dev There is nothing to approve: {approve} reverts with {ContributionPointsNonTransferable}.
+    function _approve(address, address, uint256, bool) internal pure override {
+        revert ContributionPointsNonTransferable();
+    }
+
+    /// @dev {transferFrom} reverts with {ContributionPointsNonTransferable} before looking at allowances.
+    function _spendAllowance(address, address, uint256) internal pure override {
+        revert ContributionPointsNonTransferable();
+    }
+
     /// @dev Delegating to the zero address means delegating back to oneself.
     function _delegate(address account, address delegatee) internal override {
         super._delegate(account, delegatee == address(0) ? account : delegatee);
     }
 
-    /// @dev Only mints and burns move points (defence in depth behind the reverting public functions).
+    /**
+     * @dev Only mints and burns move points: {transfer} (and {transferFrom}, see {_spendAllowance}) revert
+     * with {ContributionPointsNonTransferable}.
+     */
     function _update(address from, address to, uint256 value) internal override(ERC20, ERC20Votes) {
         if (from != address(0) && to != address(0)) {
             revert ContributionPointsNonTransferable();
