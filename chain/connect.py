@@ -46,7 +46,9 @@ def open_chain(
     raise ChainError(f"unknown chain {kind!r}: use embedded, anvil or ganache, or --rpc URL")
 
 
-def start_local(kind: Literal["anvil", "ganache"], *, accounts: int = 10, retry: RetryPolicy = RetryPolicy()) -> RpcChain:
+def start_local(
+    kind: Literal["anvil", "ganache"], *, accounts: int = 10, retry: RetryPolicy = RetryPolicy()
+) -> RpcChain:
     """Start a local node on a free port and connect with the dev accounts; closing the chain stops it."""
     node = LocalNode(kind, accounts=accounts).start()
     try:

@@ -113,16 +113,15 @@ class Transactor:
             # update a slot in place, mined in a later second they push new slots (+~22k gas each).
             padded = estimate * (100 + self.gas_margin_percent) // 100 + self.gas_margin_fixed
             gas = min(padded, self.chain.block_gas_limit)
-        tx = fn.build_transaction(
-            {
-                **base,
-                "gas": gas,
-                "chainId": self.chain.chain_id,
-                "nonce": self.chain.nonces.take(sender.address),
-                **self.chain.fee_fields(),  # type: ignore[typeddict-item]
-            }
-        )
-        signed = sender.sign_transaction(tx)  # type: ignore[arg-type]
+        fees = self.chain.fee_fields()
+        fields: TxParams = {**base, "gas": gas, "chainId": self.chain.chain_id, **fees}  # type: ignore[typeddict-item]
+        nonce = self.chain.nonces.take(sender.address)  # taken last: nothing that can fail leaves a gap ...
+        try:
+            tx = fn.build_transaction({**fields, "nonce": nonce})
+            signed = sender.sign_transaction(tx)  # type: ignore[arg-type]
+        except Exception:
+            self.chain.nonces.forget(sender.address)  # ... and if building fails anyway, re-read it
+            raise
         return Prepared(label=label, raw=bytes(signed.raw_transaction), tx=tx, sender=sender.address)
 
     def submit(self, prepared: Prepared) -> HexBytes:
