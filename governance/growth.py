@@ -10,6 +10,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 
 from governance.levels import START, LevelState, step_level
 from governance.loading import CoopData
@@ -21,13 +22,18 @@ from governance.rules import Rules
 
 @dataclass(frozen=True, slots=True)
 class Growth:
-    """Capped awards per month, and each member's level state at each month end (absent = `START`)."""
+    """Capped awards per month, net points per member per month, and each member's level state at each
+    month end (absent = `START`)."""
 
     awards: dict[Period, list[Award]]
+    points: dict[Period, dict[MemberId, int]]
     levels: dict[Period, dict[MemberId, LevelState]]
 
     def awards_in(self, period: Period) -> list[Award]:
         return self.awards.get(period, [])
+
+    def points_in(self, period: Period) -> dict[MemberId, int]:
+        return self.points.get(period, {})
 
     def level(self, period: Period, member_id: MemberId) -> LevelState:
         return self.levels.get(period, {}).get(member_id, START)
@@ -39,7 +45,7 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
     end = until.end(tz)
     uncapped = order_awards(data.orders, data.members, rules.points, end)
     activities = activity_awards(data.activities, rules.points, tz, end)
-    first = min([a.at for a in uncapped] + [a.at for a in activities[:1]], default=None)
+    first = min(chain((a.at for a in activities[:1]), (a.at for a in uncapped)), default=None)
     periods = _periods(Period.containing(first, tz) if first is not None else until, until)
     ends = [p.end(tz) for p in periods]
     buckets = _by_period(uncapped, ends)      # orders, refunds, invites: never capped
@@ -55,15 +61,15 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
         capped = apply_daily_caps(pending[i], lambda m: tiers[prior.get(m, START).tier].daily_cap, tz)
         buckets[i].extend(capped)
         period_sum: dict[MemberId, int] = defaultdict(int)
-        for award in buckets[i]:
-            period_sum[award.member_id] += award.points
+        for member_id, points, *_ in buckets[i]:  # unpacking beats attribute access on 2M named tuples
+            period_sum[member_id] += points
         sums.append(period_sum)
         growth = _window_growth(periods[: i + 1], buckets, sums, ends[i] - window, tz)
         states = {m: s for m in {*growth, *states}
                   if (s := step_level(states.get(m, START), growth.get(m, 0), rules.levels)) != START}
         awards[period] = buckets[i]
         levels[period] = states
-    return Growth(awards, levels)
+    return Growth(awards, dict(zip(periods, sums)), levels)
 
 
 def _window_growth(periods: list[Period], buckets: list[list[Award]], sums: list[dict[MemberId, int]],

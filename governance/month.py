@@ -21,7 +21,6 @@ from governance.merkle import StandardMerkleTree
 from governance.models import MemberId
 from governance.payout_record import record_hash
 from governance.period import Period
-from governance.points import Award
 from governance.pool import split_pool
 from governance.rules import Rules
 
@@ -48,8 +47,9 @@ class MemberLine:
 class MonthReport:
     """The month's figures; `record()` is the content the admin signs, `record_hash` its on-chain hash.
 
-    `awards` (the period's growth-point awards, to be minted) and `tree` travel with the report for the
-    publishing step and are not part of the record.
+    `tree` travels with the report for the publishing step and is not part of the record. The month's
+    individual awards (one per evidence id) are `governance.growth.grow(data, rules, period).awards_in(period)`;
+    they are not kept here, to keep a 100,000-member close small.
     """
 
     period: str
@@ -61,7 +61,6 @@ class MonthReport:
     merkle_root: str
     record_hash: str
     members: tuple[MemberLine, ...]
-    awards: tuple[Award, ...] = field(repr=False, compare=False)
     tree: StandardMerkleTree = field(repr=False, compare=False)
 
     def record(self) -> dict[str, object]:
@@ -83,8 +82,9 @@ def close_month(period: Period, data: CoopData, rules: Rules) -> MonthReport:
 
 def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     tz = rules.coop.tz
-    awards, points, levels = _growth(period, data, rules)
+    # commission first: its per-order lines are the largest intermediate, freed before the awards are built
     commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz).totals
+    points, levels = _growth(period, data, rules)
     sales, active = _sales_and_active_days(data, period, tz)
     gmv = sum(sales.values())
     split = split_pool(gmv, sales, active, rules.pool)
@@ -92,28 +92,24 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]
     tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
+    nodes: dict[str, str] = {}  # one string per tree node: upper nodes sit in thousands of proofs
     members = tuple(
         MemberLine(m, address, points.get(m, 0), levels.get(m, rules.levels.tiers[0].name),
-                   commission.get(m, 0), payout, tuple(tree.proof(i)))
+                   commission.get(m, 0), payout, tuple(nodes.setdefault(h, h) for h in tree.proof(i)))
         for i, (m, address, payout) in enumerate(zip(ids, addresses, payouts))
     )
     content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
                       split.undistributed_cents, tree.root, members)
     return MonthReport(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
-                       split.undistributed_cents, tree.root, record_hash(content), members, awards, tree)
+                       split.undistributed_cents, tree.root, record_hash(content), members, tree)
 
 
-def _growth(period: Period, data: CoopData, rules: Rules
-            ) -> tuple[tuple[Award, ...], dict[MemberId, int], dict[MemberId, str]]:
-    """The month's awards, net points per member and level names at the month end; earlier months'
-    awards are dropped here, before the memory-hungry Merkle proofs and record are built."""
+def _growth(period: Period, data: CoopData, rules: Rules) -> tuple[dict[MemberId, int], dict[MemberId, str]]:
+    """Net points per member in the month and level names at its end; the awards themselves are dropped
+    here, before the memory-hungry Merkle proofs and record are built."""
     growth = grow(data, rules, period)
-    awards = tuple(growth.awards_in(period))
-    points: dict[MemberId, int] = defaultdict(int)
-    for award in awards:
-        points[award.member_id] += award.points
     names = [tier.name for tier in rules.levels.tiers]
-    return awards, dict(points), {m: names[state.tier] for m, state in growth.levels.get(period, {}).items()}
+    return growth.points_in(period), {m: names[state.tier] for m, state in growth.levels.get(period, {}).items()}
 
 
 def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo

@@ -84,25 +84,38 @@ def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], ru
     append = awards.append
     per_yuan, bonus = rules.order_per_yuan, rules.invite_first_order
     referrer_of = {m: member.referrer_id for m, member in members.items() if member.referrer_id is not None}
-    by_friend: dict[MemberId, list[Order]] = defaultdict(list)
+    first: dict[MemberId, Order] = {}      # each invited friend's earliest order
+    refunding: set[MemberId] = set()       # friends with a refund before `until`: the bonus may move
     for order in orders:
         if order.paid_at >= until:
             continue
+        buyer = order.member_id
         points = order.amount_cents * per_yuan // 100
-        append(Award(order.member_id, points, AwardKind.ORDER, order.order_id, order.paid_at))
-        if order.refunded_at is not None and order.refunded_at < until:
-            append(Award(order.member_id, -points, AwardKind.REFUND, order.order_id, order.refunded_at))
-        if bonus and order.member_id in referrer_of:
-            by_friend[order.member_id].append(order)
-    for friend, friend_orders in by_friend.items():
-        awards.extend(_invite_awards(referrer_of[friend], friend_orders, bonus, until))
+        append(Award(buyer, points, AwardKind.ORDER, order.order_id, order.paid_at))
+        refunded = order.refunded_at is not None and order.refunded_at < until
+        if refunded:
+            append(Award(buyer, -points, AwardKind.REFUND, order.order_id, order.refunded_at))
+        if bonus and buyer in referrer_of:
+            earliest = first.get(buyer)
+            if earliest is None or (order.paid_at, order.order_id) < (earliest.paid_at, earliest.order_id):
+                first[buyer] = order
+            if refunded:
+                refunding.add(buyer)
+    by_friend: dict[MemberId, list[Order]] = defaultdict(list)
+    if refunding:
+        for order in orders:
+            if order.member_id in refunding and order.paid_at < until:
+                by_friend[order.member_id].append(order)
+    for friend, order in first.items():
+        if friend in refunding:
+            awards.extend(_invite_awards(referrer_of[friend], by_friend[friend], bonus, until))
+        else:
+            append(Award(referrer_of[friend], bonus, AwardKind.INVITE, order.order_id, order.paid_at))
     return awards
 
 
 def _invite_awards(referrer: MemberId, orders: list[Order], bonus: int, until: datetime) -> list[Award]:
-    if all(o.refunded_at is None or o.refunded_at >= until for o in orders):  # the common case
-        first = min(orders, key=lambda o: (o.paid_at, o.order_id))
-        return [Award(referrer, bonus, AwardKind.INVITE, first.order_id, first.paid_at)]
+    """The bonus of one friend with refunds: replay payments and refunds in time order."""
     events: list[tuple[datetime, int, str, Order]] = []  # (time, 0 = pay / 1 = refund, order id, order)
     for o in orders:
         events.append((o.paid_at, 0, o.order_id, o))
@@ -139,34 +152,40 @@ def activity_awards(activities: Iterable[Activity], rules: PointsRules, tz: tzin
     One review award per reviewed order (the rating is never read), one check-in per local day, at most
     `share_daily_max` shares per local day, one profile completion ever, one award per opened group.
     """
-    awards: list[Award] = []
     ordered = sorted((a for a in activities if a.at < until), key=attrgetter("at", "activity_id"))
     if not ordered:
-        return awards
-    days = LocalDays(tz, ordered[0].at, ordered[-1].at)
-    seen: set[tuple[AwardKind, str]] = set()
+        return []
+    day_of = LocalDays(tz, ordered[0].at, ordered[-1].at).ordinal
+    awards: list[Award] = []
+    append = awards.append
+    seen: set[tuple[AwardKind, str]] = set()         # reviews (by order), profiles (by member), groups
+    checked: set[tuple[MemberId, int]] = set()       # (member, local day) with a check-in
     shares: dict[tuple[MemberId, int], int] = defaultdict(int)
+    day_text: dict[int, str] = {}
     for a in ordered:
         kind = a.kind
+        if kind is ActivityKind.SHARE:
+            key = (a.member_id, day_of(a.at))
+            if rules.share and shares[key] < rules.share_daily_max:
+                shares[key] += 1
+                append(Award(a.member_id, rules.share, AwardKind.SHARE, a.activity_id, a.at))
+            continue
+        if kind is ActivityKind.CHECKIN:
+            day = day_of(a.at)
+            if rules.checkin and (a.member_id, day) not in checked:
+                checked.add((a.member_id, day))
+                text = day_text.get(day) or day_text.setdefault(day, date.fromordinal(day).isoformat())
+                append(Award(a.member_id, rules.checkin, AwardKind.CHECKIN, f"{a.member_id}:{text}", a.at))
+            continue
         if kind is ActivityKind.REVIEW:
             award_kind, points, source = AwardKind.REVIEW, rules.review, a.ref or a.activity_id
-        elif kind is ActivityKind.SHARE:
-            day = (a.member_id, days.ordinal(a.at))
-            if shares[day] >= rules.share_daily_max or not rules.share:
-                continue
-            shares[day] += 1
-            award_kind, points, source = AwardKind.SHARE, rules.share, a.activity_id
-        elif kind is ActivityKind.CHECKIN:
-            award_kind, points = AwardKind.CHECKIN, rules.checkin
-            source = f"{a.member_id}:{date.fromordinal(days.ordinal(a.at)).isoformat()}"
         elif kind is ActivityKind.PROFILE:
             award_kind, points, source = AwardKind.PROFILE, rules.profile, a.member_id
         else:
             award_kind, points, source = AwardKind.GROUP_OPEN, rules.group_open, a.ref or a.activity_id
-        if not points or (award_kind, source) in seen:
-            continue
-        seen.add((award_kind, source))
-        awards.append(Award(a.member_id, points, award_kind, source, a.at))
+        if points and (award_kind, source) not in seen:
+            seen.add((award_kind, source))
+            append(Award(a.member_id, points, award_kind, source, a.at))
     return awards
 
 
@@ -179,21 +198,21 @@ def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int |
     """
     awards = list(awards)
     spent: dict[MemberId, int] = defaultdict(int)
-    for award in awards:
-        if award.kind in ACTIVITY_KINDS:
-            spent[award.member_id] += award.points
+    for member_id, points, kind, *_ in awards:
+        if kind in ACTIVITY_KINDS:
+            spent[member_id] += points
     tight = {m: cap for m, total in spent.items() if (cap := cap_of(m)) is not None and total > cap}
     kept: list[Award] = []  # members not in `tight` cannot reach a cap on any one day: pass them through
     if not tight:
         return awards
-    days = LocalDays(tz, min(a.at for a in awards), max(a.at for a in awards))
+    day_of = LocalDays(tz, min(a.at for a in awards), max(a.at for a in awards)).ordinal
     used: dict[tuple[MemberId, int], int] = defaultdict(int)
     for award in awards:
         cap = tight.get(award.member_id)
         if cap is None or award.kind not in ACTIVITY_KINDS:
             kept.append(award)
             continue
-        day = (award.member_id, days.ordinal(award.at))
+        day = (award.member_id, day_of(award.at))
         room = cap - used[day]
         if room <= 0:
             continue
