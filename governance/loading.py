@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 from eth_hash.auto import keccak
 
@@ -36,6 +36,7 @@ _STATUSES = {s.value: s for s in OrderStatus}
 _KINDS = {k.value: k for k in ActivityKind}
 
 Row = dict[str, object]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ def load_members(path: Path | str) -> dict[MemberId, Member]:
             parsed.append((line, Member(
                 member_id=MemberId(_required(row, "member_id")),
                 address=_address(row),
-                referrer_id=MemberId(_optional(row, "referrer_id")) or None,
+                referrer_id=MemberId(_text(row, "referrer_id")) or None,
                 joined_at=_time(row, "joined_at"),
             )))
         except _Bad as exc:
@@ -129,7 +130,7 @@ def load_orders(path: Path | str, members: Mapping[MemberId, Member]) -> tuple[O
             amount = _positive_int(row, "amount_cents")
             paid_at = _time(row, "paid_at")
             status = _choice(row, "status", _STATUSES)
-            refunded_at = _time(row, "refunded_at") if _optional(row, "refunded_at") else None
+            refunded_at = _time(row, "refunded_at") if _text(row, "refunded_at") else None
             if status is OrderStatus.REFUNDED and refunded_at is None:
                 raise _Bad("refunded_at", "a refunded order needs refunded_at (when the money went back)")
             if status is OrderStatus.PAID and refunded_at is not None:
@@ -138,7 +139,7 @@ def load_orders(path: Path | str, members: Mapping[MemberId, Member]) -> tuple[O
                 raise _Bad("refunded_at", f"refund at {refunded_at.isoformat()} is before payment at "
                                           f"{paid_at.isoformat()}")
             product = _required(row, "product_id")
-            group = _optional(row, "group_id")
+            group = _text(row, "group_id")
             first_line[order_id] = line
             orders.append(Order(
                 order_id=order_id, member_id=buyer, amount_cents=Cents(amount), paid_at=paid_at, status=status,
@@ -169,13 +170,13 @@ def load_activities(path: Path | str, members: Mapping[MemberId, Member],
             member_id = _member(row, members)
             kind = _choice(row, "kind", _KINDS)
             at = _time(row, "at")
-            ref = _optional(row, "ref") or None
+            ref = _text(row, "ref") or None
             if kind is ActivityKind.REVIEW and buyer_of is not None:
                 if ref is None:
                     raise _Bad("ref", "a review needs ref = the reviewed order_id")
                 if buyer_of.get(ref) != member_id:
                     raise _Bad("ref", f"review of order {ref!r}, which is not an order of {member_id!r}")
-            rating_text = _optional(row, "rating")
+            rating_text = _text(row, "rating")
             rating = None
             if rating_text:
                 rating = _int(rating_text, "rating")
@@ -287,11 +288,7 @@ def _required(row: Row, field: str) -> str:
     value = _text(row, field)
     if not value:
         raise _Bad(field, "required, but empty")
-    return sys.intern(value) if field == "member_id" else value
-
-
-def _optional(row: Row, field: str) -> str:
-    return _text(row, field)
+    return value
 
 
 def _address(row: Row) -> str:
@@ -325,7 +322,7 @@ def _positive_int(row: Row, field: str) -> int:
     return number
 
 
-def _choice(row: Row, field: str, options: dict[str, object]):
+def _choice(row: Row, field: str, options: Mapping[str, T]) -> T:
     value = _text(row, field)
     try:
         return options[value]

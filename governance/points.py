@@ -82,7 +82,7 @@ def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], ru
     """
     awards: list[Award] = []
     append = awards.append
-    per_yuan, bonus = rules.order_per_yuan, rules.invite_first_order
+    bonus = rules.invite_first_order
     referrer_of = {m: member.referrer_id for m, member in members.items() if member.referrer_id is not None}
     first: dict[MemberId, Order] = {}      # each invited friend's earliest order
     refunding: set[MemberId] = set()       # friends with a refund before `until`: the bonus may move
@@ -90,7 +90,7 @@ def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], ru
         if order.paid_at >= until:
             continue
         buyer = order.member_id
-        points = order.amount_cents * per_yuan // 100
+        points = order_points(order.amount_cents, rules)
         append(Award(buyer, points, AwardKind.ORDER, order.order_id, order.paid_at))
         refunded = order.refunded_at is not None and order.refunded_at < until
         if refunded:
@@ -202,9 +202,9 @@ def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int |
         if kind in ACTIVITY_KINDS:
             spent[member_id] += points
     tight = {m: cap for m, total in spent.items() if (cap := cap_of(m)) is not None and total > cap}
-    kept: list[Award] = []  # members not in `tight` cannot reach a cap on any one day: pass them through
-    if not tight:
+    if not tight:  # members not in `tight` cannot reach their cap on any one day
         return awards
+    kept: list[Award] = []
     day_of = LocalDays(tz, min(a.at for a in awards), max(a.at for a in awards)).ordinal
     used: dict[tuple[MemberId, int], int] = defaultdict(int)
     for award in awards:
@@ -221,12 +221,3 @@ def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int |
         used[day] += award.points
         kept.append(award)
     return kept
-
-
-def totals(awards: Iterable[Award], start: datetime, end: datetime) -> dict[MemberId, int]:
-    """Net points per member from awards in [start, end)."""
-    out: dict[MemberId, int] = defaultdict(int)
-    for award in awards:
-        if start <= award.at < end:
-            out[award.member_id] += award.points
-    return dict(out)
