@@ -25,6 +25,6 @@ def admin_seed(key_file: Path | None = None, env: Mapping[str, str] = os.environ
         seed = env.get(ADMIN_KEY_ENV, "").strip()
         if not seed:
             raise BadInput(f"no admin signing key: set {ADMIN_KEY_ENV} (Ed25519 seed, 64 hex digits) "
-                           "or pass --admin-key-file FILE")
+                           "or pass --admin-key-file FILE to publish; --dry-run only computes the report")
     signing_key(seed)
     return seed
