@@ -78,13 +78,13 @@ def _new_customers(data: CoopData, live: list[Order], start: datetime, end: date
     for order in live:
         if order.member_id not in first or order.paid_at < first[order.member_id]:
             first[order.member_id] = order.paid_at
-    scores: dict[MemberId, list] = {}
+    scores: Scores = {}
     for friend, paid_at in first.items():
         referrer = data.members[friend].referrer_id
         if referrer is not None and start <= paid_at < end:
             count, reached = scores.get(referrer, (0, paid_at))
-            scores[referrer] = [count + 1, max(reached, paid_at)]
-    return {m: (count, reached) for m, (count, reached) in scores.items()}
+            scores[referrer] = (count + 1, max(reached, paid_at))
+    return scores
 
 
 def _review_rate(data: CoopData, live: list[Order], start: datetime, end: datetime) -> Scores:

@@ -1,7 +1,7 @@
 """Leaderboards: windows in local time, refunds excluded, ties to whoever got there first."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
