@@ -6,4 +6,6 @@ adapter (`chain`). The CLI, the demo and the brownie scripts call these; none of
     month_publish  mint a period's points (idempotent chunks), write the signed record, publish last
     proposals      build rule-change actions, find a proposal from its ProposalCreated event, vote checks
     verify         check a published month from the chain and the signed record only
+    admin_key      the admin's Ed25519 seed for payout records (LINLI_ADMIN_KEY or a key file)
+    demo_members   the demo co-op's member keys, and gas money for members who vote directly
 """

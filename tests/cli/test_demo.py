@@ -11,6 +11,7 @@ from chain.governor import Governance, ProposalState
 from chain.ledger import Ledger
 from chain.rules import Rules
 from chain.system import Linli
+from conftest import dev_key
 from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from linli.cli.demo import print_report
@@ -96,3 +97,13 @@ def test_demo_on_a_local_node(cli, kind: str, tmp_path: Path) -> None:
     assert data["commission_bps"]["new"] == [1200, 600]
     assert data["paid_cents"] + data["undistributed_cents"] == data["pool_cents"] > 0
     _check_files(data, tmp_path)
+
+
+@pytest.mark.node
+def test_demo_against_an_rpc_url_with_one_key(cli, anvil) -> None:
+    """A node someone else runs (`linli chain node`): one signer deploys, funds, relays and publishes."""
+    run = cli("demo", "--rpc", anvil.url, "--members", "30", "--json",
+              env={"LINLI_PRIVATE_KEY": dev_key(0)})
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    assert data["chain"] == "rpc" and data["verified_members"] == 30 and data["commission_bps"]["new"] == [1200, 600]
