@@ -1,8 +1,9 @@
 """Events -> rows. The projections are a pure function of the event log in (block, log index) order.
 
 `Projector.apply` is used both for new blocks and to replay the stored log after a reorg, so both paths give
-the same tables. Members touched in a batch are cached, so a batch award of 200 members is 200 row updates,
-not 600 round trips.
+the same tables. Members touched in a batch are loaded in one query and cached; append-only rows (points
+entries, checkpoints, votes, parameter changes) are collected and inserted with one executemany per table,
+so a batch award of 200 members costs a handful of statements, not 600 round trips.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_utils import function_abi_to_4byte_selector
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from api import canonical
@@ -87,7 +88,9 @@ class Projector:
     def __init__(self, session: Session, actions: ActionDecoder) -> None:
         self.session, self.actions = session, actions
         self._members: dict[str, Member] = {}
+        self._absent: set[str] = set()  # prefetched and not in the database yet
         self._proposals: dict[int, Proposal] = {}
+        self._rows: dict[type, list[dict[str, Any]]] = {}
         self._supply: int | None = None
         self._handlers: dict[str, Callable[[Fact], None]] = {
             "PointsAwarded": self._points,
@@ -112,23 +115,31 @@ class Projector:
         }
 
     def apply(self, facts: Iterable[Fact]) -> None:
-        for fact in facts:
-            handler = self._handlers.get(fact.name)
-            if handler is not None:
-                handler(fact)
+        with self.session.no_autoflush:
+            for fact in facts:
+                handler = self._handlers.get(fact.name)
+                if handler is not None:
+                    handler(fact)
         self.session.flush()
+        for model, rows in self._rows.items():
+            self.session.execute(insert(model), rows)
+        self._rows.clear()
+
+    def _append(self, model: type, **row: Any) -> None:
+        self._rows.setdefault(model, []).append(row)
 
     def prefetch_members(self, addresses: Iterable[str]) -> None:
-        """Load the members a batch touches in one query."""
+        """Load the members a batch touches in one query (one per 500)."""
         wanted = {a for a in addresses if a not in self._members}
         for chunk in _chunks(sorted(wanted), 500):
             for member in self.session.scalars(select(Member).where(Member.address.in_(chunk))):
                 self._members[member.address] = member
+        self._absent |= wanted - set(self._members)
 
     def _member(self, address: str, fact: Fact) -> Member:
         member = self._members.get(address)
         if member is None:
-            member = self.session.get(Member, address)
+            member = None if address in self._absent else self.session.get(Member, address)
             if member is None:
                 member = Member(address=address, points=0, awarded=0, revoked=0, votes=0, delegate=None,
                                 first_block=fact.block_number, first_log=fact.log_index)
@@ -156,12 +167,9 @@ class Projector:
         else:
             kind, member.points, member.revoked = "revoked", member.points - amount, member.revoked + amount
             self._supply -= amount
-        self.session.add_all([
-            PointsEntry(block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
-                        member=member.address, kind=kind, amount=amount, evidence=a["evidence"],
-                        batch_id=a["batchId"]),
-            SupplyCheckpoint(timestamp=fact.timestamp, supply=self._supply),
-        ])
+        self._append(PointsEntry, block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
+                     member=member.address, kind=kind, amount=amount, evidence=a["evidence"], batch_id=a["batchId"])
+        self._append(SupplyCheckpoint, timestamp=fact.timestamp, supply=self._supply)
 
     def _delegate_changed(self, fact: Fact) -> None:
         to = fact.args["toDelegate"]
@@ -170,8 +178,8 @@ class Projector:
     def _votes_changed(self, fact: Fact) -> None:
         member, votes = self._member(fact.args["delegate"], fact), int(fact.args["newVotes"])
         member.votes = votes
-        self.session.add(VoteCheckpoint(block_number=fact.block_number, log_index=fact.log_index,
-                                        timestamp=fact.timestamp, delegate=member.address, votes=votes))
+        self._append(VoteCheckpoint, block_number=fact.block_number, log_index=fact.log_index,
+                     timestamp=fact.timestamp, delegate=member.address, votes=votes)
 
     def _proposal_created(self, fact: Fact) -> None:
         a = fact.args
@@ -195,10 +203,9 @@ class Projector:
     def _vote_cast(self, fact: Fact) -> None:
         a = fact.args
         pid, support, weight = int(a["proposalId"]), int(a["support"]), int(a["weight"])
-        self.session.add(Vote(
-            proposal_id=pid, voter=a["voter"], support=support, weight=weight, reason=a["reason"],
-            block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp, tx_hash=fact.tx_hash,
-        ))
+        self._append(Vote, proposal_id=pid, voter=a["voter"], support=support, weight=weight, reason=a["reason"],
+                     block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
+                     tx_hash=fact.tx_hash)
         proposal = self._proposal(pid)
         if proposal is None:
             return
@@ -225,10 +232,9 @@ class Projector:
             proposal.vote_end = int(fact.args["extendedDeadline"])
 
     def _change(self, fact: Fact, key: str, old: int, new: int) -> None:
-        self.session.add(ParameterChange(
-            contract=fact.contract, key=key, old=int(old), new=int(new), block_number=fact.block_number,
-            log_index=fact.log_index, timestamp=fact.timestamp, tx_hash=fact.tx_hash,
-        ))
+        self._append(ParameterChange, contract=fact.contract, key=key, old=int(old), new=int(new),
+                     block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
+                     tx_hash=fact.tx_hash)
 
     def _rule_changed(self, fact: Fact) -> None:
         a = fact.args

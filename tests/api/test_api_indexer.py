@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select, text
 from api.canonical import plain
 from api.db import make_engine, migrate, session_factory
 from api.decoding import LogDecoder, contract_abi
-from api.indexer import INDEXER_LOCK, Indexer
+from api.indexer import INDEXER_LOCK, Indexer, indexer_lock
 from api.models import Block, ChainEvent, SyncState
 from api.source import ChainSource
 from chain.base import Chain
@@ -172,7 +172,10 @@ def test_killed_indexer_resumes_to_a_full_rebuild(busy: tuple[Linli, Path], url:
         process.wait()
         kills.append(_cursor(engine))
     assert all(start <= k < head for k in kills), kills  # each kill landed mid-sync
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    idx = Indexer(session_factory(engine), ChainSource(linli), confirmations=0, window=2)
+    with indexer_lock(engine, idx.factory) as held:  # the killed process's lease is taken over at once
+        assert held()
+        idx.sync()
     assert mirror_dump(engine) == rebuilt(other_url, linli)
     engine.dispose()
 
