@@ -12,10 +12,12 @@ from typing import Annotated, Any
 import click
 import typer
 from typer.core import TyperGroup
+from web3.types import TxReceipt
 
 from chain.ballots import SignedBallot
 from chain.errors import ChainError
 from chain.governor import Governance, ProposalState
+from chain.system import Linli
 from governance.errors import BadInput
 from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json, note
 from linli.services.proposals import find_proposal, parse_support, require_state
@@ -94,7 +96,7 @@ def relay(
               f"relayed the vote of {ballot.voter} on {ballot.proposal_id}", as_json)
 
 
-def _vote_json(linli: Any, receipt: Any, pid: int) -> dict[str, Any]:
+def _vote_json(linli: Linli, receipt: TxReceipt, pid: int) -> dict[str, Any]:
     cast = [e for e in linli.events.from_receipt(receipt) if e.name == "VoteCast"][0].args
     return {"proposal_id": str(pid), "voter": cast["voter"], "support": ["against", "for", "abstain"][cast["support"]],
             "weight": int(cast["weight"]), "tx": receipt["transactionHash"].to_0x_hex()}

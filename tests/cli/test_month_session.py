@@ -21,7 +21,7 @@ from chain.system import Linli
 from conftest import dev_key
 from governance.loading import load_coop
 from governance.month import close_month
-from governance.payout_record import SignedRecord, sign_record
+from governance.payout_record import sign_record
 from governance.period import Period
 from governance.rules import load_rules
 from governance.synthetic import Scale, write_coop
