@@ -17,6 +17,7 @@ from eth_account import Account
 
 from chain.connect import open_chain
 from chain.deploy import DeployConfig, deploy_linli
+from chain.deployment import CONTRACT_NAMES
 from chain.keys import dev_signers
 from chain.nodes import LocalNode
 from chain.rpc import RpcChain
@@ -51,9 +52,13 @@ def deploy(
         local = chain.name in ("embedded", "anvil", "ganache") or chain.chain_id in LOCAL_CHAIN_IDS
         chosen = profile or ("fast" if local else "default")
         with step(f"Deploying Linli on {chain.name} ({chain.rpc})") as progress:
-            names: list[str] = []
-            deployment = deploy_linli(chain, DeployConfig(profile=chosen, overrides=overrides),
-                                      progress=lambda msg: (names.append(msg), progress(len(names), 6)))
+            done: list[str] = []
+
+            def advanced(message: str) -> None:  # one note per contract, then one for the roles
+                done.append(message)
+                progress(len(done), len(CONTRACT_NAMES) + 1)
+
+            deployment = deploy_linli(chain, DeployConfig(profile=chosen, overrides=overrides), progress=advanced)
         deployment.save(out)
     if as_json:
         emit_json(deployment.to_json())
