@@ -8,7 +8,7 @@ returned `MonthReport`, so a dry run and a real close compute exactly the same f
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
@@ -92,11 +92,10 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]
     tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
-    nodes: dict[str, str] = {}  # one string per tree node: upper nodes sit in thousands of proofs
     members = tuple(
         MemberLine(m, address, points.get(m, 0), levels.get(m, rules.levels.tiers[0].name),
-                   commission.get(m, 0), payout, tuple(nodes.setdefault(h, h) for h in tree.proof(i)))
-        for i, (m, address, payout) in enumerate(zip(ids, addresses, payouts))
+                   commission.get(m, 0), payout, proof)
+        for m, address, payout, proof in zip(ids, addresses, payouts, _proofs(tree))
     )
     content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
                       split.undistributed_cents, tree.root, members)
@@ -112,6 +111,20 @@ def _growth(period: Period, data: CoopData, rules: Rules) -> tuple[dict[MemberId
     return growth.points_in(period), {m: names[state.tier] for m, state in growth.levels.get(period, {}).items()}
 
 
+def _proofs(tree: StandardMerkleTree) -> list[tuple[str, ...]]:
+    """`tree.proof(i)` for every value at once, with one hex string per node: the upper nodes sit in
+    thousands of proofs, so sharing them saves most of the memory and time of 100,000 proofs."""
+    hexes = ["0x" + node.hex() for node in tree.tree]
+    proofs = []
+    for i in tree.tree_index:
+        proof = []
+        while i > 0:
+            proof.append(hexes[i - 1 if i % 2 == 0 else i + 1])
+            i = (i - 1) // 2
+        proofs.append(tuple(proof))
+    return proofs
+
+
 def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo
                            ) -> tuple[dict[MemberId, int], dict[MemberId, int]]:
     """Own paid purchases in the month not refunded by its end (never team volume), and distinct local
@@ -119,15 +132,17 @@ def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo
     starts = period.day_starts(tz)
     start, end = starts[0], starts[-1]
     sales: dict[MemberId, int] = defaultdict(int)
-    days: dict[MemberId, set[int]] = defaultdict(set)
+    active: set[tuple[MemberId, int]] = set()
     for order in data.orders:
-        if start <= order.paid_at < end and (order.refunded_at is None or order.refunded_at >= end):
-            days[order.member_id].add(bisect_right(starts, order.paid_at))
+        paid_at = order.paid_at
+        if start <= paid_at < end and (order.refunded_at is None or order.refunded_at >= end):
+            active.add((order.member_id, bisect_right(starts, paid_at)))
             sales[order.member_id] += order.amount_cents
     for activity in data.activities:
-        if start <= activity.at < end:
-            days[activity.member_id].add(bisect_right(starts, activity.at))
-    return dict(sales), {m: len(d) for m, d in days.items()}
+        at = activity.at
+        if start <= at < end:
+            active.add((activity.member_id, bisect_right(starts, at)))
+    return dict(sales), dict(Counter(member for member, _ in active))
 
 
 def _record(period: str, gmv: int, target: int, rate: int, pool: int, undistributed: int, root: str,

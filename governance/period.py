@@ -94,16 +94,16 @@ class LocalDays:
     bisecting the UTC instants of local midnights costs a fraction of `astimezone(tz).date()`."""
 
     def __init__(self, tz: tzinfo, first: datetime, last: datetime) -> None:
-        self._tz = tz
-        self._first = first.astimezone(tz).date() - timedelta(days=1)
-        span = (last.astimezone(tz).date() - self._first).days + 2
-        self._midnights = [datetime.combine(self._first + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
-                           for d in range(span + 1)]
-        self._base = self._first.toordinal() - 1
+        start = first.astimezone(tz).date() - timedelta(days=1)
+        span = (last.astimezone(tz).date() - start).days + 2
+        midnights = [datetime.combine(start + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
+                     for d in range(span + 1)]
+        low, high, base = midnights[0], midnights[-1], start.toordinal() - 1
 
-    def ordinal(self, when: datetime) -> int:
-        """`date.toordinal()` of the local day of `when`."""
-        midnights = self._midnights
-        if midnights[0] <= when < midnights[-1]:
-            return self._base + bisect_right(midnights, when)
-        return when.astimezone(self._tz).date().toordinal()
+        def ordinal(when: datetime) -> int:
+            """`date.toordinal()` of the local day of `when` (a closure: it runs once per activity)."""
+            if low <= when < high:
+                return base + bisect_right(midnights, when)
+            return when.astimezone(tz).date().toordinal()
+
+        self.ordinal = ordinal

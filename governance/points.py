@@ -37,6 +37,8 @@ class AwardKind(StrEnum):
     GROUP_OPEN = "group_open"
 
 
+_SHARE, _CHECKIN = ActivityKind.SHARE, ActivityKind.CHECKIN
+_AT_MOST_ONE_A_DAY = frozenset({AwardKind.CHECKIN, AwardKind.PROFILE})
 ACTIVITY_KINDS = frozenset({AwardKind.REVIEW, AwardKind.CHECKIN, AwardKind.SHARE, AwardKind.PROFILE,
                             AwardKind.GROUP_OPEN})
 """Award kinds that per-level daily caps limit; paid orders, refunds and invites are never capped, so a
@@ -97,7 +99,8 @@ def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], ru
             append(Award(buyer, -points, AwardKind.REFUND, order.order_id, order.refunded_at))
         if bonus and buyer in referrer_of:
             earliest = first.get(buyer)
-            if earliest is None or (order.paid_at, order.order_id) < (earliest.paid_at, earliest.order_id):
+            if earliest is None or order.paid_at < earliest.paid_at or (
+                    order.paid_at == earliest.paid_at and order.order_id < earliest.order_id):
                 first[buyer] = order
             if refunded:
                 refunding.add(buyer)
@@ -162,20 +165,22 @@ def activity_awards(activities: Iterable[Activity], rules: PointsRules, tz: tzin
     checked: set[tuple[MemberId, int]] = set()       # (member, local day) with a check-in
     shares: dict[tuple[MemberId, int], int] = defaultdict(int)
     day_text: dict[int, str] = {}
+    share, share_max, checkin = rules.share, rules.share_daily_max, rules.checkin  # hot loop: locals
     for a in ordered:
         kind = a.kind
-        if kind is ActivityKind.SHARE:
+        if kind is _SHARE:
             key = (a.member_id, day_of(a.at))
-            if rules.share and shares[key] < rules.share_daily_max:
+            if share and shares[key] < share_max:
                 shares[key] += 1
-                append(Award(a.member_id, rules.share, AwardKind.SHARE, a.activity_id, a.at))
+                append(Award(a.member_id, share, AwardKind.SHARE, a.activity_id, a.at))
             continue
-        if kind is ActivityKind.CHECKIN:
-            day = day_of(a.at)
-            if rules.checkin and (a.member_id, day) not in checked:
-                checked.add((a.member_id, day))
+        if kind is _CHECKIN:
+            key = (a.member_id, day_of(a.at))
+            if checkin and key not in checked:
+                checked.add(key)
+                day = key[1]
                 text = day_text.get(day) or day_text.setdefault(day, date.fromordinal(day).isoformat())
-                append(Award(a.member_id, rules.checkin, AwardKind.CHECKIN, f"{a.member_id}:{text}", a.at))
+                append(Award(a.member_id, checkin, AwardKind.CHECKIN, f"{a.member_id}:{text}", a.at))
             continue
         if kind is ActivityKind.REVIEW:
             award_kind, points, source = AwardKind.REVIEW, rules.review, a.ref or a.activity_id
@@ -191,17 +196,24 @@ def activity_awards(activities: Iterable[Activity], rules: PointsRules, tz: tzin
 
 def apply_daily_caps(awards: Iterable[Award], cap_of: Callable[[MemberId], int | None],
                      tz: tzinfo) -> list[Award]:
-    """Limit activity points per member per local day to `cap_of(member)`; `awards` in time order.
+    """Limit activity points per member per local day to `cap_of(member)`; `awards` in time order, as
+    `activity_awards` makes them (at most one check-in a day and one profile award ever).
 
     The award that crosses the cap is cut to what is left and later ones that day are dropped; order,
-    refund and invite awards pass unchanged.
+    refund and invite awards pass unchanged. Only members whose activities could reach the cap on some
+    day are looked at day by day: their other awards plus one check-in and one profile award.
     """
     awards = list(awards)
-    spent: dict[MemberId, int] = defaultdict(int)
+    most: dict[MemberId, int] = defaultdict(int)   # the most a member could earn from activities in one day
+    once_a_day: dict[tuple[MemberId, AwardKind], int] = {}
     for member_id, points, kind, *_ in awards:
-        if kind in ACTIVITY_KINDS:
-            spent[member_id] += points
-    tight = {m: cap for m, total in spent.items() if (cap := cap_of(m)) is not None and total > cap}
+        if kind in _AT_MOST_ONE_A_DAY:
+            if points > once_a_day.get((member_id, kind), 0):
+                most[member_id] += points - once_a_day.get((member_id, kind), 0)
+                once_a_day[member_id, kind] = points
+        elif kind in ACTIVITY_KINDS:
+            most[member_id] += points
+    tight = {m: cap for m, bound in most.items() if (cap := cap_of(m)) is not None and bound > cap}
     if not tight:  # members not in `tight` cannot reach their cap on any one day
         return awards
     kept: list[Award] = []

@@ -72,6 +72,11 @@ def test_every_member_has_a_proof_of_its_payout_under_the_root() -> None:
         assert not verify(report.merkle_root, (line.address, line.payout_cents + 1), list(line.proof))
 
 
+def test_proofs_are_exactly_the_trees_own_proofs() -> None:
+    report = close_month(NOV, worked_example(), RULES)
+    assert [list(m.proof) for m in report.members] == [report.tree.proof(i) for i in range(len(report.members))]
+
+
 def test_the_record_hash_is_the_hash_of_the_record_and_a_signed_record_verifies() -> None:
     report = close_month(NOV, worked_example(), RULES)
     assert report.record_hash == record_hash(report.record())

@@ -144,3 +144,11 @@ def test_awarding_twice_the_same_evidence_changes_nothing(events) -> None:
                                        for a in acts if a.kind is not ActivityKind.SHARE], RULES, TZ, END)
     assert net(once) == net(replayed)
     assert len({a.evidence_id for a in once}) == len(once)
+
+
+def test_only_a_busy_day_is_cut_however_many_quiet_days_add_up() -> None:
+    acts = [act(f"C{d}", "A", ActivityKind.CHECKIN, DAY + timedelta(days=d)) for d in range(30)]
+    acts += [act(f"G{i}", "A", ActivityKind.GROUP_OPEN, DAY + timedelta(minutes=10 + i), f"G{i}") for i in range(3)]
+    capped = apply_daily_caps(activity_awards(acts, RULES, TZ, END), lambda m: 100, TZ)
+    assert sum(a.points for a in capped) == 100 + 29 * 10      # day one: 10 + 3 x 50 cut to 100
+    assert [a.points for a in capped if a.kind is AwardKind.GROUP_OPEN] == [50, 40]
