@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,6 +85,8 @@ def printed_step(title: str) -> Iterator[Any]:
 
 
 def main() -> None:
+    # brownie's own chain.sleep/mine call its rpc module and warn about themselves; nothing to act on here
+    warnings.filterwarnings("ignore", message=r"rpc\.\w+ should not be called directly", category=FutureWarning)
     members = int(os.environ.get("LINLI_DEMO_MEMBERS", "200"))
     out = Path(os.environ.get("LINLI_DEMO_OUT", f"reports/demo-{network.show_active()}"))
     with BrownieChain() as linli_chain:
