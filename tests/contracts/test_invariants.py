@@ -31,6 +31,7 @@ the set-up, and a revert at the start of every example.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -41,7 +42,7 @@ from eth_utils import keccak
 from hypothesis import Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from contract_helpers import ACTIVE, DEFEATED, EXECUTED, PENDING, QUEUED, SUCCEEDED
+from contract_helpers import ABSTAIN, ACTIVE, AGAINST, DEFEATED, EXECUTED, FOR, PENDING, QUEUED, SUCCEEDED
 
 MEMBERS = 5
 INITIAL_POINTS = 1_000
@@ -64,6 +65,7 @@ KIND = strategy("uint8", max_value=2)  # 0 pool rate, 1 and 2 commission level
 BPS = strategy("uint16", min_value=50, max_value=2_600)
 SECONDS = strategy("uint16", min_value=1, max_value=120)  # `progress` makes the long jumps
 TICKS = strategy("uint8", min_value=1, max_value=3)
+LEAN = strategy("uint8", max_value=3)  # the first round of votes: for, for, against, abstain
 MONTH = strategy("uint8", max_value=13)  # 0 and 13 are not months
 GMV = strategy("uint64", max_value=30_000_000)
 FLAG = strategy("bool")
@@ -106,6 +108,8 @@ class Context:
     admin: object
     members: list
     initial_timestamp: int
+    rules: dict  # the rule book's values at the snapshot
+    quorum_fraction: tuple[int, int]  # (numerator, denominator)
 
 
 def now() -> int:
@@ -141,7 +145,12 @@ def prepare(linli, admin, members) -> Context:
     )
     travel(1)
     chain.snapshot()
-    return Context(linli, admin, members, tx.timestamp)
+    level1, level2, _ = linli.rule_book.commissionRates()
+    rate, target = linli.rule_book.poolTerms()
+    rules = {"level1": level1, "level2": level2, "pool": rate, "target": target,
+             "max_change": linli.rule_book.maxRateChange()}
+    gov = linli.governor
+    return Context(linli, admin, members, tx.timestamp, rules, (gov.quorumNumerator(), gov.quorumDenominator()))
 
 
 class LinliInvariants(RuleBasedStateMachine):
@@ -153,17 +162,14 @@ class LinliInvariants(RuleBasedStateMachine):
         linli = ctx.linli
         self.points, self.gov, self.rule_book, self.ledger = linli.points, linli.governor, linli.rule_book, linli.ledger
         self.p = linli.params
-        self.quorum_numerator, self.quorum_denominator = self.gov.quorumNumerator(), self.gov.quorumDenominator()
+        self.quorum_numerator, self.quorum_denominator = ctx.quorum_fraction
         self.balance = {m.address: INITIAL_POINTS for m in self.members}
         self.delegate_of = {m.address: m.address for m in self.members}
         self.history = [(0, {m.address: 0 for m in self.members}, 0)]
         self.history.append((ctx.initial_timestamp, self._votes(), self._supply()))
         self.seen = {}  # (account or None for the supply, timepoint) -> first value the chain returned
         self.proposals: list[Proposal] = []
-        level1, level2, _ = self.rule_book.commissionRates()
-        rate, target = self.rule_book.poolTerms()
-        self.rules = {"level1": level1, "level2": level2, "pool": rate, "target": target,
-                      "max_change": self.rule_book.maxRateChange()}
+        self.rules = dict(ctx.rules)
         self.last_rule_change = 0  # timestamp of the last executed rule change
         self.published = {}  # period -> (merkle root, record hash)
         self.tried_periods = set()
@@ -195,9 +201,6 @@ class LinliInvariants(RuleBasedStateMachine):
         self.nonce += 1
         return keccak(text=f"invariants-{label}-{self.nonce}")
 
-    def _proposal(self, index: int) -> Proposal | None:
-        return self.proposals[index % len(self.proposals)] if self.proposals else None
-
     def _quorum_reached(self, p: Proposal) -> bool:
         """OZ simple counting: for + abstain reach the quorum fraction of the supply at the snapshot."""
         _, yes, abstain = p.tally()
@@ -215,9 +218,8 @@ class LinliInvariants(RuleBasedStateMachine):
         against, yes, _ = p.tally()
         return SUCCEEDED if self._quorum_reached(p) and yes > against else DEFEATED
 
-    def _state_for_next_tx(self, p: Proposal) -> int | None:
+    def _state_for_next_tx(self, p: Proposal, latest: int) -> int | None:
         """The state the next transaction will see, or None when a phase boundary falls within MARGIN."""
-        latest = now()
         first, last = self._expected_state(p, latest), self._expected_state(p, latest + MARGIN)
         return first if first == last else None
 
@@ -280,11 +282,14 @@ class LinliInvariants(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ governance
 
-    @initialize(member=MEMBER, kind=KIND, bps=BPS)
-    def open_vote(self, member, kind, bps):
-        """Every example starts with one proposal open for voting."""
+    @initialize(member=MEMBER, kind=KIND, bps=BPS, voters=VOTERS, lean=LEAN)
+    def open_vote(self, member, kind, bps, voters, lean):
+        """Every example starts with one proposal open for voting and a first round of votes, mostly for."""
         p = self._propose(member, kind, bps)
         self._sleep_until(p.snapshot + 1)
+        for i, voter in enumerate(self.members):
+            if voters >> i & 1:
+                self._vote(p, ACTIVE, voter, (FOR, FOR, AGAINST, ABSTAIN)[lean])
 
     @rule(member=MEMBER, kind=KIND, bps=BPS)
     def propose(self, member, kind, bps):
@@ -309,9 +314,12 @@ class LinliInvariants(RuleBasedStateMachine):
 
     @rule(voters=VOTERS, index=INDEX, support=SUPPORT, mixed=FLAG)
     def vote(self, voters, index, support, mixed):
-        """The members in the `voters` bitmask vote `support` (or each a different way when `mixed`)."""
-        p = self._proposal(index)
-        state = self._state_for_next_tx(p)
+        """The members in the `voters` bitmask vote `support` (or each a different way when `mixed`) on one of the
+        proposals open for voting, or on any proposal (and must be refused) when none is."""
+        latest = now()
+        states = [(p, self._state_for_next_tx(p, latest)) for p in self.proposals]
+        choices = [(p, state) for p, state in states if state == ACTIVE] or states
+        p, state = choices[index % len(choices)]
         if state is None:
             return
         for i, voter in enumerate(self.members):
@@ -441,6 +449,8 @@ class LinliInvariants(RuleBasedStateMachine):
     def teardown(self):
         """At the end of every example: every past timepoint, deadline, delegate, `hasVoted` and tried period."""
         OUTCOMES["steps checked"] += self.checks
+        if sys.exc_info()[0] is not None:  # the example already failed: report that failure, not a consequence
+            return
         latest = now()
         self._check(latest, self._past_timepoints(latest), everything=True)
 
