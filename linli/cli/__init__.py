@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
 
 from governance.errors import LinliError
 from linli.cli import chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
@@ -30,9 +31,27 @@ app.add_typer(mirror.app, name="mirror")
 
 
 def main() -> None:
-    """Entry point: every deliberate error is one clear line on stderr and a non-zero exit."""
+    """Entry point: every error is one clear line on stderr and a non-zero exit, never a traceback.
+
+    Exit codes: 1 for a deliberate Linli error (bad data, a revert, a failed verification), 2 for a
+    command line that does not parse (click's convention), 130 when interrupted.
+    """
     try:
-        app()
+        code = app(standalone_mode=False)
     except LinliError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except click_errors.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click_errors.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    except click_errors.ClickException as exc:
+        typer.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
