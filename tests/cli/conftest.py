@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from chain.keys import dev_signers
 from chain.nodes import LocalNode
 from linli.cli import main
 
@@ -58,6 +57,3 @@ def anvil() -> Iterator[LocalNode]:
     with LocalNode("anvil") as node:
         yield node
 
-
-def dev_key(index: int) -> str:
-    return "0x" + bytes(dev_signers(index + 1)[index].key).hex()

@@ -14,7 +14,7 @@ import pytest
 from eth_account import Account
 
 from chain.keys import dev_signers
-from conftest import dev_key
+from dev_keys import dev_key
 
 LINLI = [sys.executable, "-c", "from linli.cli import main; main()"]
 

@@ -11,7 +11,7 @@ from chain.governor import Governance, ProposalState
 from chain.ledger import Ledger
 from chain.rules import Rules
 from chain.system import Linli
-from conftest import dev_key
+from dev_keys import dev_key
 from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from linli.cli.demo import print_report

@@ -16,7 +16,7 @@ from chain.nodes import LocalNode
 from chain.points import Award, Points, evidence_id
 from chain.rules import Rules
 from chain.system import Linli
-from conftest import dev_key
+from dev_keys import dev_key
 
 pytestmark = pytest.mark.node
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,7 +18,7 @@ from chain.ledger import Ledger
 from chain.nodes import LocalNode
 from chain.points import Points
 from chain.system import Linli
-from conftest import dev_key
+from dev_keys import dev_key
 from governance.loading import load_coop
 from governance.month import close_month
 from governance.payout_record import sign_record
@@ -140,8 +140,9 @@ def test_verify_fails_loudly_on_a_tampered_record(cli, coop: dict, tmp_path: Pat
     run = cli("verify", "2026-11", "--record", str(resigned), env=env)
     assert run.code == 1 and "differs from the on-chain hash" in run.error_line
     shutil.copy(original, tmp_path / "copy.json")
-    other = cli("verify", "2026-10", "--record", str(tmp_path / "copy.json"), env=env)
-    assert other.code == 1 and "period 2026-10 is not published" in other.error_line
+    # a period no test publishes (test_verify_fails_loudly_on_a_wrong_root publishes 2026-10 on this node)
+    other = cli("verify", "2025-01", "--record", str(tmp_path / "copy.json"), env=env)
+    assert other.code == 1 and "period 2025-01 is not published" in other.error_line
 
 
 def test_verify_fails_loudly_on_a_wrong_root(cli, coop: dict, tmp_path: Path) -> None:
