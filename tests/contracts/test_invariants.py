@@ -133,7 +133,11 @@ def read(calls: dict) -> dict:
                 for fn, args in calls.values()]
     responses = web3.provider.make_batch_request(requests)
     assert isinstance(responses, list), responses
-    return {key: fn.decode_output(response["result"]) for (key, (fn, _)), response in zip(calls.items(), responses)}
+    results = {}
+    for (key, (fn, _)), response in zip(calls.items(), responses):
+        assert "result" in response, f"{key}: {response.get('error')}"  # a read that reverted is a failure
+        results[key] = fn.decode_output(response["result"])
+    return results
 
 
 def prepare(linli, admin, members) -> Context:
@@ -358,7 +362,7 @@ class LinliInvariants(RuleBasedStateMachine):
                 state = self._expected_state(p, latest)
                 if state == SUCCEEDED or (state == DEFEATED and not p.refused):
                     self._queue(p, state)
-                elif state == QUEUED and latest >= p.eta:
+                elif state == QUEUED and latest >= p.eta and not p.refused:
                     self._execute(p)
             boundaries = [b for p in self.proposals if not (p.executed or p.refused)
                           for b in ((p.eta,) if p.queued else (p.snapshot + 1, p.deadline + 1)) if b > latest]
