@@ -25,9 +25,9 @@ from brownie import (
     chain,
 )
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from chain.ballots import BallotDomain, sign_ballot
 from governance.merkle import StandardMerkleTree
 from scripts.deploy import deploy_linli
 
@@ -85,33 +85,11 @@ def _local_account(label: str):
 
 
 def _sign_ballot(governor, proposal_id: int, support: int, signer) -> bytes:
-    """EIP-712 `Ballot` signature that OpenZeppelin's `castVoteBySig` accepts, on the governor's own domain."""
+    """The EIP-712 `Ballot` a member signs off-chain (chain.ballots), on the governor's own domain."""
     _fields, name, version, chain_id, verifying_contract, _salt, _ext = governor.eip712Domain()
-    typed = {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Ballot": [
-                {"name": "proposalId", "type": "uint256"},
-                {"name": "support", "type": "uint8"},
-                {"name": "voter", "type": "address"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Ballot",
-        "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying_contract},
-        "message": {
-            "proposalId": proposal_id,
-            "support": support,
-            "voter": signer.address,
-            "nonce": governor.nonces(signer.address),
-        },
-    }
-    return Account.sign_message(encode_typed_data(full_message=typed), signer.private_key).signature
+    domain = BallotDomain(name, version, chain_id, verifying_contract)
+    voter = Account.from_key(signer.private_key)
+    return sign_ballot(domain, voter, proposal_id, support, governor.nonces(signer.address)).signature
 
 
 def _advance(seconds: int) -> None:
