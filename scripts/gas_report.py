@@ -29,6 +29,7 @@ from eth_utils import keccak
 
 from chain.ballots import BallotDomain, sign_ballot
 from governance.merkle import StandardMerkleTree
+from governance.payout_record import record_hash
 from scripts.deploy import deploy_linli
 
 # Members given weight in one batch for the mint comparison (the batch amortises 21,000 gas over them).
@@ -175,24 +176,30 @@ def _run_governance(dao: Dao, relayer, voters: dict) -> dict[str, int]:
     return gas
 
 
-def _distribution(members: int, pool_cents: int) -> tuple[str, bytes]:
-    """Merkle root of `members` deterministic payouts summing to `pool_cents`, and a stand-in record hash."""
+def _distribution(period: int, members: int, gmv_cents: int, rate_bps: int, target_cents: int, pool_cents: int):
+    """Merkle root and record hash of a month paying `pool_cents` to `members` deterministic addresses.
+
+    The record is the month report's content (governance.payout_record) without the per-member proofs, which
+    only cost time here: the chain stores the hash, whatever the record holds.
+    """
     share, rest = divmod(pool_cents, members)
-    payouts = [
-        ("0x" + keccak(text=f"member-{i}")[12:].hex(), share + (1 if i < rest else 0)) for i in range(members)
-    ]
+    payouts = [("0x" + keccak(text=f"member-{i}")[12:].hex(), share + (1 if i < rest else 0)) for i in range(members)]
     root = StandardMerkleTree.of(payouts).root
-    record = json.dumps({"members": members, "merkle_root": root, "pool_cents": pool_cents}, sort_keys=True)
-    return root, keccak(text=record)
+    content = {
+        "period": f"{period // 100}-{period % 100:02d}", "gmv_cents": gmv_cents, "target_cents": target_cents,
+        "pool_rate_bps": rate_bps, "pool_cents": pool_cents, "merkle_root": root,
+        "members": [{"member_id": f"m{i}", "address": a, "payout_cents": c} for i, (a, c) in enumerate(payouts)],
+    }
+    return root, record_hash(content)
 
 
-def _publish(system, publisher, ledger_period: int, store, members: int) -> tuple[int, int]:
+def _publish(system, publisher, period: int, store, members: int) -> tuple[int, int]:
     """Publish one distribution of `members` on Linli's ledger and on the bare root store: (gas, floor gas)."""
     rate_bps, target_cents = system.rule_book.poolTerms()
     pool_cents = GMV_CENTS * rate_bps // 10_000 if GMV_CENTS >= target_cents else 0
-    root, record_hash = _distribution(members, pool_cents)
-    tx = system.ledger.publish(ledger_period, GMV_CENTS, pool_cents, members, root, record_hash, {"from": publisher})
-    floor = store.publish(ledger_period, root, {"from": publisher})
+    root, record = _distribution(period, members, GMV_CENTS, rate_bps, target_cents, pool_cents)
+    tx = system.ledger.publish(period, GMV_CENTS, pool_cents, members, root, record, {"from": publisher})
+    floor = store.publish(period, root, {"from": publisher})
     return tx.gas_used, floor.gas_used
 
 
