@@ -26,13 +26,17 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, autocommit: bool = False) -> Engine:
+    """`autocommit=True` for the read routes' own pool: no BEGIN/ROLLBACK round trips around each request
+    (an isolation level switched per checkout would cost a round trip of its own to reset)."""
     url = normalise_url(url)
+    options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # no pool_pre_ping: it is one more round trip per request; a dropped connection is invalidated on error
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800, **options)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

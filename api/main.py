@@ -51,6 +51,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
             if worker is not None:
                 worker.join(timeout=30)
             engine.dispose()
+            app.state.read_engine.dispose()
 
     app = FastAPI(
         title="Linli (邻里) API",
@@ -59,6 +60,8 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, session_factory(engine)
+    app.state.read_engine = make_engine(settings.database_url, autocommit=True)
+    app.state.read_sessions = session_factory(app.state.read_engine)
     app.state.linli, app.state.rate_limits = linli, TokenBuckets(settings.rate_limit_per_minute)
     for router in ROUTERS:
         app.include_router(router)

@@ -62,8 +62,22 @@ def now(*, session: Session) -> int:
 # --- members ------------------------------------------------------------------------------------------
 
 
-def member_by_address(*, session: Session, address: str) -> Member | None:
-    return session.get(Member, address)
+def _now_subquery():  # type: ignore[no-untyped-def]
+    return select(SyncState.block_timestamp).where(SyncState.id == 1).scalar_subquery()
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    member: Member
+    member_id: str | None
+    now: int
+
+
+def member_by_address(*, session: Session, address: str) -> MemberRow | None:
+    """The member, its imported member id and the mirror's clock, in one statement."""
+    member_id = select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1).scalar_subquery()
+    row = session.execute(select(Member, member_id, _now_subquery()).where(Member.address == address)).first()
+    return None if row is None else MemberRow(row[0], row[1], row[2] or 0)
 
 
 def votes_at(*, session: Session, address: str, timepoint: int) -> int:
@@ -75,10 +89,6 @@ def votes_at(*, session: Session, address: str, timepoint: int) -> int:
         .limit(1)
     )
     return session.scalar(query) or 0
-
-
-def member_id_of(*, session: Session, address: str) -> str | None:
-    return session.scalar(select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1))
 
 
 def payouts_of(*, session: Session, address: str) -> list[PayoutProof]:
@@ -111,13 +121,19 @@ class Window(StrEnum):
 WINDOW_DAYS = {Window.DAY: 1, Window.WEEK: 7, Window.MONTH: 30, Window.YEAR: 365}
 
 
-def points_leaderboard(*, session: Session, limit: int, offset: int) -> Page[Member]:
-    """By points; ties go to whoever got there first (earlier block, then earlier log)."""
-    query = (
-        select(Member).where(Member.points > 0)
-        .order_by(Member.points.desc(), Member.first_block, Member.first_log, Member.address)
+def points_leaderboard(*, session: Session, limit: int, offset: int) -> Page[tuple[str | None, str, int]]:
+    """(member_id, address, points) by points; ties go to whoever got there first (earlier block, then log)."""
+    total = session.scalar(select(func.count()).where(Member.points > 0)) or 0
+    member_id = (
+        select(ImportedMember.member_id).where(ImportedMember.address == Member.address).limit(1)
+        .correlate(Member).scalar_subquery()
     )
-    return _page(session, query, limit=limit, offset=offset)
+    query = (
+        select(member_id, Member.address, Member.points).where(Member.points > 0)
+        .order_by(Member.points.desc(), Member.first_block, Member.first_log, Member.address)
+        .limit(limit).offset(offset)
+    )
+    return Page([(m, a, int(p)) for m, a, p in session.execute(query)], total)
 
 
 def order_leaderboard(
@@ -161,13 +177,49 @@ def window_start(*, window: Window, at: datetime) -> datetime:
 # --- proposals ----------------------------------------------------------------------------------------
 
 
-def proposals(*, session: Session, limit: int, offset: int) -> Page[Proposal]:
-    query = select(Proposal).order_by(Proposal.created_block.desc(), Proposal.created_log.desc())
-    return _page(session, query, limit=limit, offset=offset)
+@dataclass(frozen=True, slots=True)
+class ProposalRow:
+    proposal: Proposal
+    quorum: int
+    now: int
 
 
-def proposal(*, session: Session, proposal_id: int) -> Proposal | None:
-    return session.get(Proposal, proposal_id)
+def _proposal_rows():  # type: ignore[no-untyped-def]
+    """Proposals with their quorum (GovernorVotesQuorumFraction.quorum(snapshot): the numerator in force at
+    the snapshot times the supply then) and the mirror's clock, computed by the database in the same row."""
+    numerator = (
+        select(ParameterChange.new)
+        .where(ParameterChange.key == "quorum_numerator", ParameterChange.timestamp <= Proposal.vote_start)
+        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(), ParameterChange.log_index.desc())
+        .limit(1).correlate(Proposal).scalar_subquery()
+    )
+    supply = (
+        select(SupplyCheckpoint.supply).where(SupplyCheckpoint.timestamp <= Proposal.vote_start)
+        .order_by(SupplyCheckpoint.timestamp.desc(), SupplyCheckpoint.id.desc())
+        .limit(1).correlate(Proposal).scalar_subquery()
+    )
+    return select(Proposal, numerator, supply, _now_subquery())
+
+
+def _proposal_row(row: Sequence[object]) -> ProposalRow:
+    proposal, numerator, supply, now = row
+    return ProposalRow(proposal, int(supply or 0) * int(numerator or 0) // QUORUM_DENOMINATOR, int(now or 0))  # type: ignore[arg-type, call-overload]
+
+
+def proposals(*, session: Session, limit: int, offset: int) -> Page[ProposalRow]:
+    """Newest first."""
+    total = session.scalar(select(func.count()).select_from(Proposal)) or 0
+    query = _proposal_rows().order_by(Proposal.created_block.desc(), Proposal.created_log.desc())
+    return Page([_proposal_row(r) for r in session.execute(query.limit(limit).offset(offset))], total)
+
+
+def proposal(*, session: Session, proposal_id: int) -> ProposalRow | None:
+    row = session.execute(_proposal_rows().where(Proposal.id == proposal_id)).first()
+    return None if row is None else _proposal_row(row)
+
+
+def proposal_exists(*, session: Session, proposal_id: int) -> bool:
+    return session.scalar(select(Proposal.id).where(Proposal.id == proposal_id)) is not None
 
 
 def actions(*, session: Session, proposal_id: int) -> list[ProposalAction]:
@@ -180,10 +232,6 @@ def votes(*, session: Session, proposal_id: int, limit: int, offset: int) -> Pag
     return _page(session, query, limit=limit, offset=offset)
 
 
-def has_voted(*, session: Session, proposal_id: int, voter: str) -> bool:
-    return session.scalar(select(Vote.id).where(Vote.proposal_id == proposal_id, Vote.voter == voter)) is not None
-
-
 def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
     query = (
         select(ParameterChange.new).where(ParameterChange.key == key, ParameterChange.timestamp <= timepoint)
@@ -191,20 +239,6 @@ def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
         .limit(1)
     )
     return session.scalar(query) or 0
-
-
-def supply_at(*, session: Session, timepoint: int) -> int:
-    query = (
-        select(SupplyCheckpoint.supply).where(SupplyCheckpoint.timestamp <= timepoint)
-        .order_by(SupplyCheckpoint.timestamp.desc(), SupplyCheckpoint.id.desc()).limit(1)
-    )
-    return session.scalar(query) or 0
-
-
-def quorum(*, session: Session, proposal: Proposal) -> int:
-    """GovernorVotesQuorumFraction.quorum(snapshot): the share of the supply at the proposal's snapshot."""
-    numerator = parameter_at(session=session, key="quorum_numerator", timepoint=proposal.vote_start)
-    return supply_at(session=session, timepoint=proposal.vote_start) * numerator // QUORUM_DENOMINATOR
 
 
 def proposal_state(*, proposal: Proposal, quorum: int, now: int) -> ProposalState:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from fastapi import HTTPException, Request
 
@@ -30,8 +30,8 @@ class TokenBuckets:
             return (1 - tokens) / self.rate
 
 
-def limited(name: str) -> Callable[[Request], None]:
-    def check(request: Request) -> None:
+def limited(name: str) -> Callable[[Request], Awaitable[None]]:
+    async def check(request: Request) -> None:
         buckets: TokenBuckets = request.app.state.rate_limits
         client = request.client.host if request.client else "unknown"
         wait = buckets.take(f"{name}:{client}")

@@ -7,23 +7,23 @@ from sqlalchemy.orm import Session
 
 from api import queries, schemas
 from api.deps import period_text
-from api.models import Member, ParameterChange, Proposal
+from api.models import ParameterChange
 from governance.levels import tier_for
 from governance.rules import LevelRules
 
 LEVELS = LevelRules()
 
 
-def member(session: Session, row: Member, *, snapshot: int | None) -> schemas.MemberPublic:
+def member(session: Session, found: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
     """Points and weight from the chain; member id, achievements and payouts from imported admin data.
 
     The level is judged on growth = points awarded minus revoked, against the default tiers (普通 / 白银 /
     黄金 / 钻石); the rolling window and retain thresholds of the month close are not applied here.
     """
+    row, member_id = found.member, found.member_id
     growth = row.awarded - row.revoked
     tier = tier_for(growth, LEVELS)
     following = LEVELS.tiers[tier + 1] if tier + 1 < len(LEVELS.tiers) else None
-    member_id = queries.member_id_of(session=session, address=row.address)
     achievements = []
     if member_id is not None:
         orders = queries.paid_order_count(session=session, member_id=member_id)
@@ -46,26 +46,25 @@ def member(session: Session, row: Member, *, snapshot: int | None) -> schemas.Me
             schemas.Payout(period=period_text(p.period), payout_cents=p.payout_cents)
             for p in queries.payouts_of(session=session, address=row.address)
         ],
-        as_of=queries.now(session=session),
+        as_of=found.now,
     )
 
 
-def proposal(session: Session, row: Proposal, *, now: int) -> schemas.ProposalPublic:
-    quorum = queries.quorum(session=session, proposal=row)
-    return schemas.ProposalPublic(**_proposal_fields(row, quorum, now))
+def proposal(row: queries.ProposalRow) -> schemas.ProposalPublic:
+    return schemas.ProposalPublic(**_proposal_fields(row))
 
 
-def proposal_detail(session: Session, row: Proposal, *, now: int) -> schemas.ProposalDetail:
-    quorum = queries.quorum(session=session, proposal=row)
+def proposal_detail(session: Session, row: queries.ProposalRow) -> schemas.ProposalDetail:
     actions = [
         schemas.Action(target=a.target, value=a.value, calldata=a.calldata, contract=a.contract, function=a.function,
                        arguments=None if a.arguments is None else json.loads(a.arguments))
-        for a in queries.actions(session=session, proposal_id=row.id)
+        for a in queries.actions(session=session, proposal_id=row.proposal.id)
     ]
-    return schemas.ProposalDetail(**_proposal_fields(row, quorum, now), actions=actions)
+    return schemas.ProposalDetail(**_proposal_fields(row), actions=actions)
 
 
-def _proposal_fields(row: Proposal, quorum: int, now: int) -> dict[str, object]:
+def _proposal_fields(found: queries.ProposalRow) -> dict[str, object]:
+    row, quorum, now = found.proposal, found.quorum, found.now
     return dict(
         id=row.id, proposer=row.proposer, description=row.description,
         state=queries.proposal_state(proposal=row, quorum=quorum, now=now).value,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from api import queries, schemas
-from api.deps import PeriodNumber, SessionDep, SettingsDep, period_text
+from api.deps import PeriodNumber, SettingsDep, WriteSessionDep, period_text
 from api.imports import import_members, import_orders
 from api.records import RecordRefused, accept_record
 from api.signing import AdminDep
@@ -25,7 +25,7 @@ Format = Annotated[Literal["csv", "jsonl"], Query(description="body format: CSV 
 
 
 @router.post("/members", response_model=schemas.ImportResult, responses=SIGNED, openapi_extra=RAW_BODY)
-def post_members(admin: AdminDep, session: SessionDep, format: Format = "csv") -> schemas.ImportResult:
+def post_members(admin: AdminDep, session: WriteSessionDep, format: Format = "csv") -> schemas.ImportResult:
     """Import members (member_id, address, referrer_id, joined_at); a file with a bad row changes nothing."""
     try:
         rows = import_members(session, admin.body, format)
@@ -36,7 +36,7 @@ def post_members(admin: AdminDep, session: SessionDep, format: Format = "csv") -
 
 
 @router.post("/orders", response_model=schemas.ImportResult, responses=SIGNED, openapi_extra=RAW_BODY)
-def post_orders(admin: AdminDep, session: SessionDep, format: Format = "csv") -> schemas.ImportResult:
+def post_orders(admin: AdminDep, session: WriteSessionDep, format: Format = "csv") -> schemas.ImportResult:
     """Import orders (order_id, member_id, amount_cents, paid_at, status, refunded_at, product_id, group_id)."""
     try:
         rows = import_orders(session, admin.body, format)
@@ -52,7 +52,7 @@ def post_orders(admin: AdminDep, session: SessionDep, format: Format = "csv") ->
     responses={**SIGNED, 409: {"description": "hash differs from the on-chain record hash"}},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
 )
-def post_record(period: PeriodNumber, admin: AdminDep, session: SessionDep, settings: SettingsDep
+def post_record(period: PeriodNumber, admin: AdminDep, session: WriteSessionDep, settings: SettingsDep
                 ) -> schemas.RecordAccepted:
     """Upload the signed payout record file of a published month (byte for byte, as `linli month close` wrote
     it); accepted only if its hash is the one on chain and every check of `linli verify` passes."""

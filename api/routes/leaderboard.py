@@ -25,19 +25,17 @@ def read_leaderboard(
     only, refunds excluded). Ties go to whoever got there first."""
     if metric is Metric.POINTS:
         page = queries.points_leaderboard(session=session, limit=paging.limit, offset=paging.offset)
-        rows = [(queries.member_id_of(session=session, address=m.address), m.address, m.points) for m in page.items]
         window_name, period = "all", None
     else:
         at = datetime.now(UTC)
         since = queries.window_start(window=window, at=at)
         page = queries.order_leaderboard(session=session, metric=metric, since=since, limit=paging.limit,
                                          offset=paging.offset)
-        rows = list(page.items)
         window_name, period = window.value, f"{since.date().isoformat()}/{at.date().isoformat()}"
     paging.total(page.total)
     entries = [
         schemas.LeaderboardEntry(rank=paging.offset + i + 1, address=address, member_id=member_id, value=value)
-        for i, (member_id, address, value) in enumerate(rows)
+        for i, (member_id, address, value) in enumerate(page.items)
     ]
     return schemas.Leaderboard(window=window_name, metric=metric.value, period=period, total=page.total,
                                entries=entries)

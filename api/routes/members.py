@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from api import queries, schemas, views
-from api.deps import Address, SessionDep, proposal_id_param
+from api.deps import Address, SessionDep, parse_proposal_id
 
 router = APIRouter(prefix="/members", tags=["members"])
 
@@ -22,8 +22,8 @@ def read_member(
         raise HTTPException(status_code=404, detail=f"no member with address {address} (never held points or votes)")
     snapshot = None
     if proposal is not None:
-        found = queries.proposal(session=session, proposal_id=proposal_id_param(proposal))
+        found = queries.proposal(session=session, proposal_id=parse_proposal_id(proposal))
         if found is None:
             raise HTTPException(status_code=404, detail=f"no proposal {proposal}")
-        snapshot = found.vote_start
+        snapshot = found.proposal.vote_start
     return views.member(session, member, snapshot=snapshot)

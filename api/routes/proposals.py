@@ -13,8 +13,7 @@ def read_proposals(session: SessionDep, paging: PagingDep) -> list[schemas.Propo
     """Newest first; state as of the last indexed block."""
     page = queries.proposals(session=session, limit=paging.limit, offset=paging.offset)
     paging.total(page.total)
-    now = queries.now(session=session)
-    return [views.proposal(session, p, now=now) for p in page.items]
+    return [views.proposal(p) for p in page.items]
 
 
 @router.get("/{proposal_id}", response_model=schemas.ProposalDetail)
@@ -22,12 +21,12 @@ def read_proposal(proposal_id: ProposalId, session: SessionDep) -> schemas.Propo
     found = queries.proposal(session=session, proposal_id=proposal_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no proposal {proposal_id}")
-    return views.proposal_detail(session, found, now=queries.now(session=session))
+    return views.proposal_detail(session, found)
 
 
 @router.get("/{proposal_id}/votes", response_model=list[schemas.VotePublic])
 def read_votes(proposal_id: ProposalId, session: SessionDep, paging: PagingDep) -> list[schemas.VotePublic]:
-    if queries.proposal(session=session, proposal_id=proposal_id) is None:
+    if not queries.proposal_exists(session=session, proposal_id=proposal_id):
         raise HTTPException(status_code=404, detail=f"no proposal {proposal_id}")
     page = queries.votes(session=session, proposal_id=proposal_id, limit=paging.limit, offset=paging.offset)
     paging.total(page.total)
