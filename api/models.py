@@ -147,20 +147,9 @@ class Proposal(Base):
     created_block: Mapped[int] = mapped_column(BigInteger, index=True)
     created_log: Mapped[int] = mapped_column(Integer)
     created_tx: Mapped[str] = mapped_column(Hash)
-
-
-class ProposalAction(Base):
-    """One call of a proposal, decoded when it targets one of Linli's contracts."""
-
-    __tablename__ = "proposal_actions"
-    proposal_id: Mapped[int] = mapped_column(Uint256, ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target: Mapped[str] = mapped_column(Address)
-    value: Mapped[int] = mapped_column(Uint256)
-    calldata: Mapped[str] = mapped_column(Text)
-    contract: Mapped[str | None] = mapped_column(String(32))
-    function: Mapped[str | None] = mapped_column(String(128))
-    arguments: Mapped[str | None] = mapped_column(Text)  # canonical JSON object, or NULL when not decoded
+    # canonical JSON list of {target, value, calldata, contract, function, arguments}: decoded once, when the
+    # proposal is created, and read with the proposal in one row
+    actions: Mapped[str] = mapped_column(Text)
 
 
 class Vote(Base):
@@ -222,7 +211,7 @@ class Distribution(Base):
 
 
 PROJECTIONS: tuple[type[Base], ...] = (
-    Member, PointsEntry, SupplyCheckpoint, VoteCheckpoint, ProposalAction, Proposal, Vote, ParameterChange,
+    Member, PointsEntry, SupplyCheckpoint, VoteCheckpoint, Proposal, Vote, ParameterChange,
     Product, Distribution,
 )
 
@@ -246,7 +235,7 @@ class PayoutProof(Base):
 
     __tablename__ = "payout_proofs"
     period: Mapped[int] = mapped_column(Integer, ForeignKey("payout_records.period"), primary_key=True)
-    address: Mapped[str] = mapped_column(Address, primary_key=True)
+    address: Mapped[str] = mapped_column(Address, primary_key=True, index=True)
     member_id: Mapped[str] = mapped_column(String(128))
     payout_cents: Mapped[int] = mapped_column(Uint256)
     proof: Mapped[str] = mapped_column(Text)  # JSON list of 0x-hex siblings

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api import canonical
 from api.decoding import contract_abi
 from api.models import (
-    Distribution, Member, ParameterChange, PointsEntry, Product, Proposal, ProposalAction, SupplyCheckpoint, Vote,
+    Distribution, Member, ParameterChange, PointsEntry, Product, Proposal, SupplyCheckpoint, Vote,
     VoteCheckpoint,
 )
 
@@ -184,21 +184,19 @@ class Projector:
     def _proposal_created(self, fact: Fact) -> None:
         a = fact.args
         pid = int(a["proposalId"])
+        actions = []
+        for target, value, calldata in zip(a["targets"], a["values"], a["calldatas"]):
+            contract, function, arguments = self.actions.decode(target, calldata)
+            actions.append({"target": target, "value": int(value), "calldata": calldata, "contract": contract,
+                            "function": function, "arguments": arguments})
         proposal = Proposal(
             id=pid, proposer=a["proposer"], description=a["description"], vote_start=int(a["voteStart"]),
             vote_end=int(a["voteEnd"]), votes_for=0, votes_against=0, votes_abstain=0, eta=None, queued=False,
             executed=False, canceled=False, created_block=fact.block_number, created_log=fact.log_index,
-            created_tx=fact.tx_hash,
+            created_tx=fact.tx_hash, actions=canonical.dumps(actions),
         )
         self.session.add(proposal)
         self._proposals[pid] = proposal
-        for position, (target, value, calldata) in enumerate(zip(a["targets"], a["values"], a["calldatas"])):
-            contract, function, arguments = self.actions.decode(target, calldata)
-            self.session.add(ProposalAction(
-                proposal_id=pid, position=position, target=target, value=int(value), calldata=calldata,
-                contract=contract, function=function,
-                arguments=None if arguments is None else canonical.dumps(arguments),
-            ))
 
     def _vote_cast(self, fact: Fact) -> None:
         a = fact.args

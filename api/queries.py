@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.models import (
     ChainEvent, Distribution, ImportedMember, ImportedOrder, Member, ParameterChange, PayoutProof, PayoutRecord,
-    Product, Proposal, ProposalAction, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint,
+    Product, Proposal, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint,
 )
 
 QUORUM_DENOMINATOR = 100  # GovernorVotesQuorumFraction: the numerator is a percentage
@@ -71,13 +71,23 @@ class MemberRow:
     member: Member
     member_id: str | None
     now: int
+    payouts: list[tuple[int, int]]  # (period YYYYMM, payout cents), oldest first
 
 
 def member_by_address(*, session: Session, address: str) -> MemberRow | None:
-    """The member, its imported member id and the mirror's clock, in one statement."""
+    """The member, its imported member id, its payouts and the mirror's clock, in one statement (the member
+    page is the hottest read)."""
     member_id = select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1).scalar_subquery()
-    row = session.execute(select(Member, member_id, _now_subquery()).where(Member.address == address)).first()
-    return None if row is None else MemberRow(row[0], row[1], row[2] or 0)
+    if session.get_bind().dialect.name == "postgresql":
+        pairs = func.json_agg(func.json_build_array(PayoutProof.period, PayoutProof.payout_cents))
+    else:
+        pairs = func.json_group_array(func.json_array(PayoutProof.period, PayoutProof.payout_cents))
+    payouts = select(pairs).where(PayoutProof.address == address).scalar_subquery()
+    row = session.execute(select(Member, member_id, _now_subquery(), payouts).where(Member.address == address)).first()
+    if row is None:
+        return None
+    raw = json.loads(row[3]) if isinstance(row[3], str) else (row[3] or [])
+    return MemberRow(row[0], row[1], row[2] or 0, sorted((int(p), int(c)) for p, c in raw))
 
 
 def votes_at(*, session: Session, address: str, timepoint: int) -> int:
@@ -89,10 +99,6 @@ def votes_at(*, session: Session, address: str, timepoint: int) -> int:
         .limit(1)
     )
     return session.scalar(query) or 0
-
-
-def payouts_of(*, session: Session, address: str) -> list[PayoutProof]:
-    return list(session.scalars(select(PayoutProof).where(PayoutProof.address == address).order_by(PayoutProof.period)))
 
 
 def paid_order_count(*, session: Session, member_id: str) -> int:
@@ -220,11 +226,6 @@ def proposal(*, session: Session, proposal_id: int) -> ProposalRow | None:
 
 def proposal_exists(*, session: Session, proposal_id: int) -> bool:
     return session.scalar(select(Proposal.id).where(Proposal.id == proposal_id)) is not None
-
-
-def actions(*, session: Session, proposal_id: int) -> list[ProposalAction]:
-    query = select(ProposalAction).where(ProposalAction.proposal_id == proposal_id).order_by(ProposalAction.position)
-    return list(session.scalars(query))
 
 
 def votes(*, session: Session, proposal_id: int, limit: int, offset: int) -> Page[Vote]:

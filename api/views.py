@@ -42,10 +42,7 @@ def member(session: Session, found: queries.MemberRow, *, snapshot: int | None) 
         level=LEVELS.tiers[tier].name,
         next_level=None if following is None else schemas.Level(name=following.name, threshold=following.threshold),
         achievements=achievements,
-        payouts=[
-            schemas.Payout(period=period_text(p.period), payout_cents=p.payout_cents)
-            for p in queries.payouts_of(session=session, address=row.address)
-        ],
+        payouts=[schemas.Payout(period=period_text(period), payout_cents=cents) for period, cents in found.payouts],
         as_of=found.now,
     )
 
@@ -54,12 +51,8 @@ def proposal(row: queries.ProposalRow) -> schemas.ProposalPublic:
     return schemas.ProposalPublic(**_proposal_fields(row))
 
 
-def proposal_detail(session: Session, row: queries.ProposalRow) -> schemas.ProposalDetail:
-    actions = [
-        schemas.Action(target=a.target, value=a.value, calldata=a.calldata, contract=a.contract, function=a.function,
-                       arguments=None if a.arguments is None else json.loads(a.arguments))
-        for a in queries.actions(session=session, proposal_id=row.proposal.id)
-    ]
+def proposal_detail(row: queries.ProposalRow) -> schemas.ProposalDetail:
+    actions = [schemas.Action(**a) for a in json.loads(row.proposal.actions)]
     return schemas.ProposalDetail(**_proposal_fields(row), actions=actions)
 
 

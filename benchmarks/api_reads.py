@@ -29,7 +29,7 @@ from eth_utils import to_checksum_address  # noqa: E402
 from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from api.db import make_engine, migrate  # noqa: E402
-from api.models import Member, ParameterChange, Proposal, ProposalAction, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint  # noqa: E402
+from api.models import Member, ParameterChange, Proposal, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint  # noqa: E402
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PROPOSAL_ID = 2**255 + 12345
@@ -62,10 +62,9 @@ def fill(url: str, members: int, seed: int) -> list[str]:
         connection.execute(insert(Proposal), [dict(
             id=PROPOSAL_ID, proposer=addresses[0], description="Raise the pool rate", vote_start=now - 1_000,
             vote_end=now + 1_000, votes_for=0, votes_against=0, votes_abstain=0, eta=None, queued=False,
-            executed=False, canceled=False, created_block=9_000, created_log=0, created_tx=ZERO_TX)])
-        connection.execute(insert(ProposalAction), [dict(
-            proposal_id=PROPOSAL_ID, position=0, target=addresses[1], value=0, calldata="0x12345678",
-            contract="RuleBook", function="setPoolRate(uint256)", arguments='{"rateBps":250}')])
+            executed=False, canceled=False, created_block=9_000, created_log=0, created_tx=ZERO_TX,
+            actions=json.dumps([{"target": addresses[1], "value": 0, "calldata": "0x12345678", "contract": "RuleBook",
+                                 "function": "setPoolRate(uint256)", "arguments": {"rateBps": 250}}]))])
         connection.execute(insert(Vote), [dict(
             proposal_id=PROPOSAL_ID, voter=a, support=i % 3, weight=1, reason="", block_number=9_500 + i,
             log_index=0, timestamp=now - 500, tx_hash=ZERO_TX) for i, a in enumerate(addresses[:2_000])])

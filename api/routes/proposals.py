@@ -21,7 +21,7 @@ def read_proposal(proposal_id: ProposalId, session: SessionDep) -> schemas.Propo
     found = queries.proposal(session=session, proposal_id=proposal_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no proposal {proposal_id}")
-    return views.proposal_detail(session, found)
+    return views.proposal_detail(found)
 
 
 @router.get("/{proposal_id}/votes", response_model=list[schemas.VotePublic])

@@ -45,6 +45,7 @@ def test_no_server_errors_over_the_openapi_schema(world: World, tmp_path: Path) 
                  "--seed", "1", "--workers", "2", "--max-time", "50", "--request-timeout", "20",
                  "--phases", "examples,fuzzing"],
                 capture_output=True, text=True, timeout=240, env={**os.environ, "NO_COLOR": "1"},
+                cwd=tmp_path,  # st keeps its example database in ./.schemathesis
             )
         finally:
             server.terminate()
