@@ -7,10 +7,7 @@ returned `MonthReport`, so a dry run and a real close compute exactly the same f
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import tzinfo
 
 from governance.commission import commission_for_period
 from governance.errors import BadInput
@@ -21,7 +18,7 @@ from governance.merkle import StandardMerkleTree
 from governance.models import MemberId
 from governance.payout_record import record_hash
 from governance.period import Period
-from governance.pool import split_pool
+from governance.pool import own_sales_and_active_days, split_pool
 from governance.rules import Rules
 
 
@@ -85,7 +82,7 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     # commission first: its per-order lines are the largest intermediate, freed before the awards are built
     commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz).totals
     points, levels = _growth(period, data, rules)
-    sales, active = _sales_and_active_days(data, period, tz)
+    sales, active = own_sales_and_active_days(data.orders, data.activities, period, tz)
     gmv = sum(sales.values())
     split = split_pool(gmv, sales, active, rules.pool)
     ids = sorted(data.members)
@@ -123,26 +120,6 @@ def _proofs(tree: StandardMerkleTree) -> list[tuple[str, ...]]:
             i = (i - 1) // 2
         proofs.append(tuple(proof))
     return proofs
-
-
-def _sales_and_active_days(data: CoopData, period: Period, tz: tzinfo
-                           ) -> tuple[dict[MemberId, int], dict[MemberId, int]]:
-    """Own paid purchases in the month not refunded by its end (never team volume), and distinct local
-    days with such an order or an activity (buying and refunding does not make a day active); one pass."""
-    starts = period.day_starts(tz)
-    start, end = starts[0], starts[-1]
-    sales: dict[MemberId, int] = defaultdict(int)
-    active: set[tuple[MemberId, int]] = set()
-    for order in data.orders:
-        paid_at = order.paid_at
-        if start <= paid_at < end and (order.refunded_at is None or order.refunded_at >= end):
-            active.add((order.member_id, bisect_right(starts, paid_at)))
-            sales[order.member_id] += order.amount_cents
-    for activity in data.activities:
-        at = activity.at
-        if start <= at < end:
-            active.add((activity.member_id, bisect_right(starts, at)))
-    return dict(sales), dict(Counter(member for member, _ in active))
 
 
 def _record(period: str, gmv: int, target: int, rate: int, pool: int, undistributed: int, root: str,

@@ -20,14 +20,15 @@ chain in the RuleBook.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import tzinfo
 from fractions import Fraction
 
-from governance.commission import unique_orders
 from governance.errors import BadInput, RulesError
-from governance.models import Activity, MemberId, Order, OrderStatus
+from governance.models import Activity, MemberId, Order
 from governance.period import Period
 
 MIN_RATE_BPS = 100
@@ -164,22 +165,22 @@ def largest_remainder(total: int, amounts: Mapping[MemberId, Fraction]) -> dict[
     return dict(sorted(floors.items()))
 
 
-def own_sales_cents(orders: Iterable[Order], period: Period, tz: tzinfo) -> dict[MemberId, int]:
-    """Each buyer's own purchases paid in `period` and not refunded by its end (never anyone else's)."""
-    end = period.end(tz)
-    sales: dict[MemberId, int] = {}
-    for order in unique_orders(orders):
-        refunded = order.status is OrderStatus.REFUNDED and order.refunded_at is not None and order.refunded_at < end
-        if period.contains(order.paid_at, tz) and not refunded:
-            sales[order.member_id] = sales.get(order.member_id, 0) + order.amount_cents
-    return sales
-
-
-def active_days(orders: Iterable[Order], activities: Iterable[Activity], period: Period,
-                tz: tzinfo) -> dict[MemberId, int]:
-    """Distinct local calendar days in `period` on which a member paid an order or recorded an activity."""
-    days: dict[MemberId, set[object]] = {}
-    for member, at in [(o.member_id, o.paid_at) for o in orders] + [(a.member_id, a.at) for a in activities]:
-        if period.contains(at, tz):
-            days.setdefault(member, set()).add(at.astimezone(tz).date())
-    return {member: len(seen) for member, seen in days.items()}
+def own_sales_and_active_days(orders: Iterable[Order], activities: Iterable[Activity], period: Period,
+                              tz: tzinfo) -> tuple[dict[MemberId, int], dict[MemberId, int]]:
+    """Each member's own paid purchases in `period` not refunded by its end (never team volume), and the
+    distinct local days on which it paid such an order or recorded an activity (buying and refunding does
+    not make a day active). One pass; orders are unique by id (the loader refuses duplicates)."""
+    starts = period.day_starts(tz)
+    start, end = starts[0], starts[-1]
+    sales: dict[MemberId, int] = defaultdict(int)
+    active: set[tuple[MemberId, int]] = set()
+    for order in orders:
+        paid_at = order.paid_at
+        if start <= paid_at < end and (order.refunded_at is None or order.refunded_at >= end):
+            active.add((order.member_id, bisect_right(starts, paid_at)))
+            sales[order.member_id] += order.amount_cents
+    for activity in activities:
+        at = activity.at
+        if start <= at < end:
+            active.add((activity.member_id, bisect_right(starts, at)))
+    return dict(sales), dict(Counter(member for member, _ in active))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from governance.errors import BadInput, RulesError
 from governance.models import Activity, ActivityKind, MemberId, Order, OrderStatus
 from governance.period import Period
-from governance.pool import PoolRules, active_days, largest_remainder, own_sales_cents, pool_cents, split_pool
+from governance.pool import PoolRules, largest_remainder, own_sales_and_active_days, pool_cents, split_pool
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOV = Period(2026, 11)
@@ -94,7 +94,9 @@ def test_own_sales_are_own_purchases_net_of_refunds_in_the_month() -> None:
         _order("4", "B", 3_000, datetime(2026, 10, 31, 23, tzinfo=TZ)),    # October
         _order("5", "B", 4_000, datetime(2026, 11, 30, 16, 30, tzinfo=ZoneInfo("UTC"))),  # Dec 1 in Shanghai
     ]
-    assert own_sales_cents(orders, NOV, TZ) == {"A": 17_000}
+    sales, active = own_sales_and_active_days(orders, [], NOV, TZ)
+    assert sales == {"A": 17_000}
+    assert active == {"A": 2}  # Nov 3 and Nov 5; Nov 4's order was refunded in the month
 
 
 def test_active_days_count_distinct_local_days() -> None:
@@ -103,7 +105,7 @@ def test_active_days_count_distinct_local_days() -> None:
         datetime(2026, 11, 3, 20, tzinfo=TZ), datetime(2026, 11, 4, 8, tzinfo=TZ),
         datetime(2026, 11, 4, 17, tzinfo=ZoneInfo("UTC")),  # 01:00 on Nov 5 in Shanghai
         datetime(2026, 12, 1, 8, tzinfo=TZ)])]
-    assert active_days(orders, activities, NOV, TZ) == {"A": 3}
+    assert own_sales_and_active_days(orders, activities, NOV, TZ)[1] == {"A": 3}
 
 
 stats = st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3),
