@@ -1,4 +1,4 @@
-"""Accepting a signed payout record: only the exact file whose hash the PayoutLedger published.
+"""Signed payout records: accepting the exact file whose hash the PayoutLedger published, or publishing one.
 
 Checked before anything is stored: canonical form, the Ed25519 signature by one of the admin keys, the
 record hash against the on-chain one, every Merkle proof and the root against the on-chain root, and the
@@ -13,6 +13,9 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from api.models import Distribution, PayoutProof, PayoutRecord
+from chain.errors import TransactionReverted
+from chain.ledger import Ledger
+from chain.system import Linli
 from governance.errors import VerificationError
 from governance.payout_record import SignedRecord, verify_record
 
@@ -23,8 +26,8 @@ class RecordRefused(Exception):
         self.status, self.reason = status, reason
 
 
-def accept_record(session: Session, *, distribution: Distribution, body: bytes, admin_keys: dict[str, str],
-                  uploaded_by: str, period_text: str) -> SignedRecord:
+def parse_record(body: bytes, *, admin_keys: dict[str, str], period_text: str) -> SignedRecord:
+    """The record file, in canonical form, for `period_text`, signed by one of the admin keys."""
     try:
         record = SignedRecord.from_bytes(body)
     except VerificationError as exc:
@@ -33,6 +36,12 @@ def accept_record(session: Session, *, distribution: Distribution, body: bytes, 
         raise RecordRefused(422, f"the record is for period {record.content.get('period')!r}, not {period_text}")
     if record.public_key.removeprefix("0x") not in admin_keys.values():
         raise RecordRefused(422, f"the record is signed by {record.public_key}, which is not an admin key")
+    return record
+
+
+def accept_record(session: Session, *, distribution: Distribution, body: bytes, admin_keys: dict[str, str],
+                  uploaded_by: str, period_text: str) -> SignedRecord:
+    record = parse_record(body, admin_keys=admin_keys, period_text=period_text)
     if record.record_hash != distribution.record_hash:
         raise RecordRefused(409, f"record hash {record.record_hash} differs from the hash published on chain "
                                  f"{distribution.record_hash}")
@@ -44,15 +53,44 @@ def accept_record(session: Session, *, distribution: Distribution, body: bytes, 
     content = record.content
     if content["gmv_cents"] != distribution.gmv_cents or content["pool_cents"] != distribution.pool_cents:
         raise RecordRefused(422, "the record's GMV or pool differs from the published figures")
-    session.execute(delete(PayoutProof).where(PayoutProof.period == distribution.period))
-    session.execute(delete(PayoutRecord).where(PayoutRecord.period == distribution.period))
+    store_record(session, period=distribution.period, record=record, body=body, uploaded_by=uploaded_by)
+    return record
+
+
+def publish_record(session: Session, linli: Linli, *, period: int, body: bytes, admin_keys: dict[str, str],
+                   uploaded_by: str, period_text: str) -> tuple[SignedRecord, str]:
+    """Publish an admin-signed record's root, hash and totals on the PayoutLedger (the API's key must hold
+    PUBLISHER_ROLE), then keep the record; the chain checks the pool against the rule book in force."""
+    record = parse_record(body, admin_keys=admin_keys, period_text=period_text)
+    try:
+        verify_record(record)
+    except VerificationError as exc:
+        raise RecordRefused(422, str(exc)) from None
+    ledger, content = Ledger(linli), record.content
+    if ledger.is_published(period_text):
+        raise RecordRefused(409, f"{period_text} is already published on chain (the ledger is append-only)")
+    try:
+        receipt = ledger.publish(
+            period_text, gmv_cents=content["gmv_cents"], pool_cents=content["pool_cents"],
+            member_count=len(content["members"]), merkle_root=bytes.fromhex(content["merkle_root"][2:]),
+            record_hash=bytes.fromhex(record.record_hash[2:]),
+        )
+    except TransactionReverted as exc:
+        raise RecordRefused(409, f"the PayoutLedger refused the publication: {exc}") from None
+    store_record(session, period=period, record=record, body=body, uploaded_by=uploaded_by)
+    return record, receipt["transactionHash"].to_0x_hex()
+
+
+def store_record(session: Session, *, period: int, record: SignedRecord, body: bytes, uploaded_by: str) -> None:
+    """Keep the file byte for byte and one proof row per member (replacing an earlier upload)."""
+    session.execute(delete(PayoutProof).where(PayoutProof.period == period))
+    session.execute(delete(PayoutRecord).where(PayoutRecord.period == period))
     session.flush()
-    session.add(PayoutRecord(period=distribution.period, record_hash=record.record_hash, body=body.decode("utf-8"),
+    session.add(PayoutRecord(period=period, record_hash=record.record_hash, body=body.decode("utf-8"),
                              uploaded_by=uploaded_by, uploaded_at=int(time.time())))
     session.flush()
     session.add_all(
-        PayoutProof(period=distribution.period, address=m["address"], member_id=m["member_id"],
-                    payout_cents=m["payout_cents"], proof=json.dumps(m["proof"]))
-        for m in content["members"]
+        PayoutProof(period=period, address=m["address"], member_id=m["member_id"], payout_cents=m["payout_cents"],
+                    proof=json.dumps(m["proof"]))
+        for m in record.content["members"]
     )
-    return record

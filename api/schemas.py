@@ -192,6 +192,10 @@ class RecordAccepted(BaseModel):
     members: int
 
 
+class Published(RecordAccepted):
+    tx_hash: str
+
+
 class Status(BaseModel):
     chain_id: int | None
     block_number: int | None

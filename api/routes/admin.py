@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from api import queries, schemas
-from api.deps import PeriodNumber, SettingsDep, WriteSessionDep, period_text
+from api.deps import PeriodNumber, RelayerDep, SettingsDep, WriteSessionDep, period_text
 from api.imports import import_members, import_orders
-from api.records import RecordRefused, accept_record
+from api.records import RecordRefused, accept_record, publish_record
 from api.signing import AdminDep
 from governance.errors import BadInput
 
@@ -68,3 +68,26 @@ def post_record(period: PeriodNumber, admin: AdminDep, session: WriteSessionDep,
     session.commit()
     return schemas.RecordAccepted(period=period_text(period), record_hash=record.record_hash,
                                   members=len(record.content["members"]))
+
+
+@router.post(
+    "/distributions/{period}/publish",
+    response_model=schemas.Published,
+    responses={**SIGNED, 409: {"description": "already published, or refused by the PayoutLedger"},
+               503: {"description": "no publisher key"}},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+def post_publish(period: PeriodNumber, admin: AdminDep, session: WriteSessionDep, settings: SettingsDep,
+                 linli: RelayerDep) -> schemas.Published:
+    """Publish a month from its admin-signed payout record (as `linli month close` writes it): root, record
+    hash and totals go on the PayoutLedger from the API's key (LINLI_PRIVATE_KEY, which needs PUBLISHER_ROLE),
+    and the record is kept for the proof route. Points are minted by `linli month close`, not here."""
+    try:
+        record, tx_hash = publish_record(session, linli, period=period, body=admin.body,
+                                         admin_keys=settings.admin_keys, uploaded_by=admin.key_id,
+                                         period_text=period_text(period))
+    except RecordRefused as exc:
+        raise HTTPException(status_code=exc.status, detail=exc.reason) from None
+    session.commit()
+    return schemas.Published(period=period_text(period), record_hash=record.record_hash,
+                             members=len(record.content["members"]), tx_hash=tx_hash)

@@ -72,18 +72,19 @@ def relayer(world: World) -> Linli:
 
 @pytest.fixture(scope="session")
 def make_app(world: World, relayer: Linli, tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeApp]:
-    """make_app(backend, synced=True, **settings) -> an app on its own copy of a mirror of the world."""
+    """make_app(backend, synced=True, linli=relayer, **settings) -> an app on its own copy of a mirror of the
+    world; `linli` is the chain binding whose first signer sends (relays, publishes)."""
     with ExitStack() as stack:
         templates: dict[str, str] = {}
 
-        def make(backend: str, *, synced: bool = True, **overrides: object) -> FastAPI:
+        def make(backend: str, *, synced: bool = True, linli: Linli | None = None, **overrides: object) -> FastAPI:
             if synced and backend not in templates:
                 templates[backend] = stack.enter_context(database(backend, tmp_path_factory.mktemp("db")))
                 sync(templates[backend], world)
             url = stack.enter_context(database(backend, tmp_path_factory.mktemp("db"),
                                                copy_of=templates[backend] if synced else None))
             overrides.setdefault("relayer_key", "0x" + bytes(relayer.chain.signers[0].key).hex())
-            app = create_app(settings_for(url, world, **overrides), linli=relayer)
+            app = create_app(settings_for(url, world, **overrides), linli=linli or relayer)
             stack.callback(app.state.engine.dispose)
             return app
 

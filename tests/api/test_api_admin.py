@@ -9,10 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from api.indexer import Indexer
 from api.models import ImportedMember, ImportedOrder, PayoutProof, PayoutRecord, RequestNonce
 from api.signing import sign_headers
+from api.source import ChainSource
+from chain.ledger import Ledger
 from conftest import MakeApp
-from governance.payout_record import sign_record
+from governance.merkle import StandardMerkleTree
+from governance.payout_record import SignedRecord, sign_record
 from world import ADMIN_SEED, OTHER_SEED, PERIOD, World
 
 MEMBERS = (
@@ -149,8 +153,6 @@ def test_payout_record_upload_then_proofs(admin_client: TestClient, world: World
     assert response.json() == {"period": PERIOD, "record_hash": world.record.record_hash, "members": 3}
     proof = admin_client.get(f"/distributions/{PERIOD}/proofs/{world.alice.address.lower()}").json()
     assert proof["payout_cents"] == 300_000
-    from chain.ledger import Ledger
-
     assert Ledger(world.linli).verify(PERIOD, world.alice.address, 300_000, [bytes.fromhex(p[2:]) for p in proof["proof"]])
     assert admin_client.get(f"/distributions/{PERIOD}").json()["record_available"] is True
     assert admin_client.get(f"/distributions/{PERIOD}/proofs/{world.dave.address}").status_code == 404
@@ -170,3 +172,49 @@ def test_payout_record_with_another_hash_refused(admin_client: TestClient, world
     target = "/admin/distributions/2026-09/record"
     body = world.record.to_bytes()
     _refused(admin_client, _signed("POST", target, body), body, 404, "not published on chain", target=target)
+
+
+def test_publish_a_signed_record_then_serve_its_proofs(make_app: MakeApp, backend: str, world: World) -> None:
+    """The API's key is the deployer's here (PUBLISHER_ROLE); the chain is restored afterwards."""
+    record = _next_month_record(world)
+    target, body = "/admin/distributions/2026-11/publish", record.to_bytes()
+    snapshot = world.chain.snapshot()
+    try:
+        app = make_app(backend, relayer_key="0x" + bytes(world.chain.signers[0].key).hex(), linli=world.linli)
+        with TestClient(app) as client:
+            response = client.post(target, content=body, headers=_signed("POST", target, body))
+            assert response.status_code == 200, response.text
+            assert Ledger(world.linli).is_published("2026-11")
+            again = client.post(target, content=body, headers=_signed("POST", target, body))
+            assert again.status_code == 409 and "already published" in again.json()["detail"]
+            Indexer(app.state.sessions, ChainSource(world.linli), confirmations=0).sync()
+            proof = client.get(f"/distributions/2026-11/proofs/{world.bob.address}").json()
+            assert proof["payout_cents"] == 100_000 and proof["record_hash"] == record.record_hash
+    finally:
+        world.chain.revert(snapshot)
+        world.chain.nonces.forget()
+
+
+def test_publish_refused_by_the_ledger_changes_nothing(make_app: MakeApp, backend: str, world: World) -> None:
+    """A record consistent in itself at 3% while the rule book in force says 2.5%: the chain refuses it."""
+    body = _next_month_record(world, rate_bps=300).to_bytes()
+    target = "/admin/distributions/2026-11/publish"
+    app = make_app(backend, relayer_key="0x" + bytes(world.chain.signers[0].key).hex(), linli=world.linli)
+    with TestClient(app) as client:
+        _refused(client, _signed("POST", target, body), body, 409, "PayoutLedgerPoolMismatch", target=target)
+        empty = dict(_next_month_record(world).content, members=[])
+        body = sign_record(empty, ADMIN_SEED).to_bytes()
+        _refused(client, _signed("POST", target, body), body, 422, "no members", target=target)
+    assert not Ledger(world.linli).is_published("2026-11")
+
+
+def _next_month_record(world: World, rate_bps: int = 250) -> SignedRecord:
+    gmv = 16_000_000
+    pool = gmv * rate_bps // 10_000
+    lines = [("m-alice", world.alice.address, pool - 100_000), ("m-bob", world.bob.address, 100_000)]
+    tree = StandardMerkleTree.of([(a, c) for _, a, c in lines])
+    content = {"period": "2026-11", "gmv_cents": gmv, "target_cents": 10_000_000, "pool_rate_bps": rate_bps,
+               "pool_cents": pool, "undistributed_cents": 0, "merkle_root": tree.root,
+               "members": [{"member_id": m, "address": a, "payout_cents": c, "proof": tree.proof(i)}
+                           for i, (m, a, c) in enumerate(lines)]}
+    return sign_record(content, ADMIN_SEED)
