@@ -6,7 +6,6 @@ processes starting together do not race on alembic_version.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
@@ -60,8 +59,3 @@ def migrate(engine: Engine) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-
-
-def sessions(factory: sessionmaker[Session]) -> Iterator[Session]:
-    with factory() as session:
-        yield session

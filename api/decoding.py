@@ -70,9 +70,9 @@ class LogDecoder:
             except Exception:
                 continue
             args: dict[str, Any] = {}
-            for (name, kind), topic in zip(layout.indexed, topics[1:]):
+            for (name, kind), topic in zip(layout.indexed, topics[1:], strict=True):
                 args[name] = _topic_value(kind, bytes(topic))
-            for name, kind, value in zip(layout.data_names, layout.data_types, values):
+            for name, kind, value in zip(layout.data_names, layout.data_types, values, strict=True):
                 args[name] = _value(kind, value)
             return layout.name, {name: args[name] for name in layout.order}
         return None

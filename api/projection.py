@@ -79,7 +79,7 @@ class ActionDecoder:
         except Exception:  # malformed calldata is legal in a proposal; it just does not decode
             return name, None, None
         signature = f"{entry['name']}({','.join(types)})"
-        return name, signature, {i["name"]: canonical.plain(v) for i, v in zip(entry["inputs"], values)}
+        return name, signature, {i["name"]: canonical.plain(v) for i, v in zip(entry["inputs"], values, strict=True)}
 
 
 class Projector:
@@ -185,7 +185,7 @@ class Projector:
         a = fact.args
         pid = int(a["proposalId"])
         actions = []
-        for target, value, calldata in zip(a["targets"], a["values"], a["calldatas"]):
+        for target, value, calldata in zip(a["targets"], a["values"], a["calldatas"], strict=True):
             contract, function, arguments = self.actions.decode(target, calldata)
             actions.append({"target": target, "value": int(value), "calldata": calldata, "contract": contract,
                             "function": function, "arguments": arguments})

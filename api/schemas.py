@@ -11,7 +11,6 @@ Uint256Str = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,78}$", "description": "uint256 in decimal"}),
 ]
-Hex32 = Annotated[str, Field(pattern="^0x[0-9a-f]{64}$")]
 
 
 class Public(BaseModel):
@@ -63,7 +62,6 @@ class Leaderboard(Public):
     period: str | None
     total: int
     entries: list[LeaderboardEntry]
-    achievements: list[dict[str, Any]] = []
 
 
 class Action(Public):

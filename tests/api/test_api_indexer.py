@@ -6,7 +6,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,6 @@ from api.decoding import LogDecoder, contract_abi
 from api.indexer import INDEXER_LOCK, Indexer, indexer_lock
 from api.models import Block, ChainEvent, SyncState
 from api.source import ChainSource
-from chain.base import Chain
 from chain.connect import start_local
 from chain.deploy import deploy_linli
 from chain.points import Award, Points, evidence_id
