@@ -19,6 +19,7 @@ from api.ratelimit import TokenBuckets
 from api.routes import admin, distributions, leaderboard, members, products, proposals, rules, status, votes
 from api.settings import Settings
 from api.source import ChainSource, connect
+from chain.deployment import DEFAULT_PATH
 from chain.errors import ChainError
 from chain.system import Linli
 
@@ -28,10 +29,10 @@ ROUTERS = (members.router, leaderboard.router, proposals.router, rules.router, p
 
 def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     """The app for `settings`. `linli` (a bound deployment) is needed for the indexer and the writes; without
-    it, and without LINLI_RPC_URL / LINLI_DEPLOYMENT, the API serves what the database already holds."""
+    it, LINLI_RPC_URL, LINLI_DEPLOYMENT or a ./deployment.json, the API serves what the database holds."""
     engine = make_engine(settings.database_url)
     migrate(engine)
-    if linli is None and (settings.rpc_url or settings.deployment):
+    if linli is None and (settings.rpc_url or settings.deployment or DEFAULT_PATH.is_file()):
         linli = connect(settings)
 
     @asynccontextmanager
