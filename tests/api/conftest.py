@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from nacl.signing import SigningKey
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from api.db import make_engine, migrate, session_factory  # noqa: E402
-from api.indexer import Indexer  # noqa: E402
 from api.main import create_app  # noqa: E402
-from api.settings import Settings  # noqa: E402
-from api.source import ChainSource  # noqa: E402
+from api_support import BACKENDS, ROOT, MakeApp, database, settings_for, sync  # noqa: E402
+from api_world import World, build_world  # noqa: E402
 from chain.connect import start_local  # noqa: E402
 from chain.rpc import RpcChain  # noqa: E402
 from chain.system import Linli  # noqa: E402
-from utils import database  # noqa: E402
-from world import ADMIN_SEED, World, build_world  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN_KEYS = {"ops": SigningKey(ADMIN_SEED).verify_key.encode().hex()}
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -45,23 +36,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 @pytest.fixture(params=BACKENDS, scope="session")
 def backend(request: pytest.FixtureRequest) -> str:
     return request.param
-
-
-def settings_for(url: str, world: World, **overrides: object) -> Settings:
-    values: dict[str, object] = dict(database_url=url, deployment=world.deployment, rpc_url=world.chain.rpc,
-                                     confirmations=0, admin_keys=ADMIN_KEYS, index=False)
-    values.update(overrides)
-    return Settings(**values)
-
-
-def sync(url: str, world: World) -> None:
-    engine = make_engine(url)
-    migrate(engine)
-    Indexer(session_factory(engine), ChainSource(world.linli), confirmations=0, window=50).sync()
-    engine.dispose()
-
-
-MakeApp = Callable[..., FastAPI]
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,10 @@ from api.models import ImportedMember, ImportedOrder, PayoutProof, PayoutRecord,
 from api.signing import sign_headers
 from api.source import ChainSource
 from chain.ledger import Ledger
-from conftest import MakeApp
+from api_support import MakeApp
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import SignedRecord, sign_record
-from world import ADMIN_SEED, OTHER_SEED, PERIOD, World
+from api_world import ADMIN_SEED, OTHER_SEED, PERIOD, World
 
 MEMBERS = (
     "member_id,address,referrer_id,joined_at\n"

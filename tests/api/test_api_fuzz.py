@@ -17,9 +17,8 @@ import httpx
 import pytest
 
 from chain.nodes import free_port
-from conftest import ADMIN_KEYS, ROOT, sync
-from utils import database
-from world import World
+from api_support import ADMIN_KEYS, ROOT, database, sync
+from api_world import World
 
 ST = ROOT / ".toolchain" / "fuzz-venv" / "bin" / "st"
 

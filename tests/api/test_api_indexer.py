@@ -24,9 +24,8 @@ from chain.connect import start_local
 from chain.deploy import deploy_linli
 from chain.points import Award, Points, evidence_id
 from chain.system import Linli
-from conftest import BACKENDS, ROOT
-from utils import database, mirror_dump
-from world import World
+from api_support import BACKENDS, ROOT, database, mirror_dump
+from api_world import World
 
 MEMBERS = [Account.create().address for _ in range(12)]
 

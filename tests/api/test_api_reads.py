@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from chain.governor import Governance
-from world import PERIOD, PRODUCT, World
+from api_world import PERIOD, PRODUCT, World
 
 
 def test_member_has_points_weight_level_and_delegate(client: TestClient, world: World) -> None:

@@ -12,8 +12,8 @@ from api.indexer import Indexer
 from api.source import ChainSource
 from chain.governor import Governance, Support
 from chain.system import Linli
-from conftest import MakeApp
-from world import World
+from api_support import MakeApp
+from api_world import World
 
 
 @pytest.fixture

@@ -1,17 +1,46 @@
-"""Helpers of the API tests: throwaway databases on SQLite and PostgreSQL, and a dump of the mirror."""
+"""Helpers of the API tests: throwaway databases on SQLite and PostgreSQL, a synced mirror, a dump of it.
+
+(Named api_support, not utils: every tests/ folder is on sys.path, so module names must differ between them.)"""
 from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from fastapi import FastAPI
+from nacl.signing import SigningKey
 from sqlalchemy import Engine, create_engine, select, text
 
+from api.db import make_engine, migrate, session_factory
+from api.indexer import Indexer
 from api.models import PROJECTIONS, Block, ChainEvent, SyncState
+from api.settings import Settings
+from api.source import ChainSource
+from api_world import ADMIN_SEED, World
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_KEYS = {"ops": SigningKey(ADMIN_SEED).verify_key.encode().hex()}
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+MakeApp = Callable[..., FastAPI]
+
+
+def settings_for(url: str, world: World, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(database_url=url, deployment=world.deployment, rpc_url=world.chain.rpc,
+                                     confirmations=0, admin_keys=ADMIN_KEYS, index=False)
+    values.update(overrides)
+    return Settings(**values)
+
+
+def sync(url: str, world: World) -> None:
+    """Mirror the world into the database at `url` (migrated first)."""
+    engine = make_engine(url)
+    migrate(engine)
+    Indexer(session_factory(engine), ChainSource(world.linli), confirmations=0, window=50).sync()
+    engine.dispose()
 
 
 @contextmanager
