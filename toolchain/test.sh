@@ -8,6 +8,7 @@ toolchain/bootstrap.sh || exit 1
 source toolchain/env.sh
 toolchain/ensure_postgres.sh || exit 1
 toolchain/bootstrap_browser.sh || exit 1   # Debian Chromium for the dashboard's browser tests
+toolchain/bootstrap_fuzz.sh || exit 1      # schemathesis in its own venv (it needs a newer hypothesis)
 
 failed=()
 run() {  # run LABEL CMD...: run one suite, remember a failure, keep going so every suite reports
