@@ -7,7 +7,7 @@ import typer
 from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
 
 from governance.errors import LinliError
-from linli.cli import chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
+from linli.cli import admin, chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
 
 app = typer.Typer(
     name="linli",
@@ -28,6 +28,7 @@ app.add_typer(verify.app)
 app.add_typer(demo.app)
 app.add_typer(serve.app)
 app.add_typer(mirror.app, name="mirror")
+app.add_typer(admin.app, name="admin")
 
 
 def main() -> None:
