@@ -2,17 +2,21 @@
 
 "Now" for the mirror is the timestamp of the last indexed block (`as_of`), so states and weights are those
 of the chain at that block, never a mix of clocks.
+
+The two hottest reads (a member, a proposal) are SQLAlchemy Core statements built once at import, with bound
+parameters, run on a `Connection` and read into plain dataclasses: building an ORM statement, its cache key
+and its ORM loading each cost more per request than the database's own work for these one-row reads.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from api.models import (
@@ -68,29 +72,45 @@ def _now_subquery():  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True, slots=True)
 class MemberRow:
-    member: Member
+    address: str
+    points: int
+    awarded: int
+    revoked: int
+    votes: int
+    delegate: str | None
     member_id: str | None
     now: int
     payouts: list[tuple[int, int]]  # (period YYYYMM, payout cents), oldest first
 
 
-def member_by_address(*, session: Session, address: str) -> MemberRow | None:
-    """The member, its imported member id, its payouts and the mirror's clock, in one statement (the member
-    page is the hottest read)."""
+def _member_statement(pairs: Any) -> Select[Any]:
+    """The member, its imported member id, its payouts (`pairs`: a JSON array aggregate, which each dialect
+    spells its own way) and the mirror's clock, in one statement: the member page is the hottest read."""
+    address = bindparam("address")
     member_id = select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1).scalar_subquery()
-    if session.get_bind().dialect.name == "postgresql":
-        pairs = func.json_agg(func.json_build_array(PayoutProof.period, PayoutProof.payout_cents))
-    else:
-        pairs = func.json_group_array(func.json_array(PayoutProof.period, PayoutProof.payout_cents))
     payouts = select(pairs).where(PayoutProof.address == address).scalar_subquery()
-    row = session.execute(select(Member, member_id, _now_subquery(), payouts).where(Member.address == address)).first()
+    return select(
+        Member.address, Member.points, Member.awarded, Member.revoked, Member.votes, Member.delegate,
+        member_id.label("member_id"), _now_subquery().label("now"), payouts.label("payouts"),
+    ).where(Member.address == address)
+
+
+_MEMBER = {
+    "postgresql": _member_statement(func.json_agg(func.json_build_array(PayoutProof.period, PayoutProof.payout_cents))),
+    "sqlite": _member_statement(func.json_group_array(func.json_array(PayoutProof.period, PayoutProof.payout_cents))),
+}
+
+
+def member_by_address(*, connection: Connection, address: str) -> MemberRow | None:
+    row = connection.execute(_MEMBER[connection.dialect.name], {"address": address}).one_or_none()
     if row is None:
         return None
-    raw = json.loads(row[3]) if isinstance(row[3], str) else (row[3] or [])
-    return MemberRow(row[0], row[1], row[2] or 0, sorted((int(p), int(c)) for p, c in raw))
+    raw = json.loads(row.payouts) if isinstance(row.payouts, str) else (row.payouts or [])
+    return MemberRow(row.address, row.points, row.awarded, row.revoked, row.votes, row.delegate, row.member_id,
+                     row.now or 0, sorted((int(p), int(c)) for p, c in raw))
 
 
-def votes_at(*, session: Session, address: str, timepoint: int) -> int:
+def votes_at(*, connection: Connection, address: str, timepoint: int) -> int:
     """ERC-5805 getPastVotes: the delegate's last checkpoint at or before `timepoint`."""
     query = (
         select(VoteCheckpoint.votes)
@@ -98,12 +118,12 @@ def votes_at(*, session: Session, address: str, timepoint: int) -> int:
         .order_by(VoteCheckpoint.timestamp.desc(), VoteCheckpoint.block_number.desc(), VoteCheckpoint.log_index.desc())
         .limit(1)
     )
-    return session.scalar(query) or 0
+    return connection.scalar(query) or 0
 
 
-def paid_order_count(*, session: Session, member_id: str) -> int:
+def paid_order_count(*, connection: Connection, member_id: str) -> int:
     query = select(func.count()).where(ImportedOrder.member_id == member_id, ImportedOrder.status == "paid")
-    return session.scalar(query) or 0
+    return connection.scalar(query) or 0
 
 
 # --- leaderboard --------------------------------------------------------------------------------------
@@ -185,12 +205,26 @@ def window_start(*, window: Window, at: datetime) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class ProposalRow:
-    proposal: Proposal
+    id: int
+    proposer: str
+    description: str
+    vote_start: int
+    vote_end: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    eta: int | None
+    queued: bool
+    executed: bool
+    canceled: bool
+    created_block: int
+    created_tx: str
+    actions: str  # canonical JSON, see models.Proposal
     quorum: int
     now: int
 
 
-def _proposal_rows():  # type: ignore[no-untyped-def]
+def _proposal_rows() -> Select[Any]:
     """Proposals with their quorum (GovernorVotesQuorumFraction.quorum(snapshot): the numerator in force at
     the snapshot times the supply then) and the mirror's clock, computed by the database in the same row."""
     numerator = (
@@ -204,12 +238,21 @@ def _proposal_rows():  # type: ignore[no-untyped-def]
         .order_by(SupplyCheckpoint.timestamp.desc(), SupplyCheckpoint.id.desc())
         .limit(1).correlate(Proposal).scalar_subquery()
     )
-    return select(Proposal, numerator, supply, _now_subquery())
+    return select(
+        Proposal.id, Proposal.proposer, Proposal.description, Proposal.vote_start, Proposal.vote_end,
+        Proposal.votes_for, Proposal.votes_against, Proposal.votes_abstain, Proposal.eta, Proposal.queued,
+        Proposal.executed, Proposal.canceled, Proposal.created_block, Proposal.created_tx, Proposal.actions,
+        numerator.label("quorum_numerator"), supply.label("supply"), _now_subquery().label("now"),
+    )
 
 
-def _proposal_row(row: Sequence[object]) -> ProposalRow:
-    proposal, numerator, supply, now = row
-    return ProposalRow(proposal, int(supply or 0) * int(numerator or 0) // QUORUM_DENOMINATOR, int(now or 0))  # type: ignore[arg-type, call-overload]
+_PROPOSAL = _proposal_rows().where(Proposal.id == bindparam("proposal_id"))
+
+
+def _proposal_row(row: Row[Any]) -> ProposalRow:
+    fields = row._asdict()
+    numerator, supply, now = fields.pop("quorum_numerator"), fields.pop("supply"), fields.pop("now")
+    return ProposalRow(**fields, quorum=int(supply or 0) * int(numerator or 0) // QUORUM_DENOMINATOR, now=int(now or 0))
 
 
 def proposals(*, session: Session, limit: int, offset: int) -> Page[ProposalRow]:
@@ -219,8 +262,8 @@ def proposals(*, session: Session, limit: int, offset: int) -> Page[ProposalRow]
     return Page([_proposal_row(r) for r in session.execute(query.limit(limit).offset(offset))], total)
 
 
-def proposal(*, session: Session, proposal_id: int) -> ProposalRow | None:
-    row = session.execute(_proposal_rows().where(Proposal.id == proposal_id)).first()
+def proposal(*, connection: Connection, proposal_id: int) -> ProposalRow | None:
+    row = connection.execute(_PROPOSAL, {"proposal_id": proposal_id}).one_or_none()
     return None if row is None else _proposal_row(row)
 
 
@@ -242,17 +285,17 @@ def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
     return session.scalar(query) or 0
 
 
-def proposal_state(*, proposal: Proposal, quorum: int, now: int) -> ProposalState:
+def proposal_state(*, proposal: ProposalRow) -> ProposalState:
     """OpenZeppelin 5.1 Governor.state() (with GovernorTimelockControl), at the mirror's clock."""
     if proposal.executed:
         return ProposalState.EXECUTED
     if proposal.canceled:
         return ProposalState.CANCELED
-    if proposal.vote_start >= now:
+    if proposal.vote_start >= proposal.now:
         return ProposalState.PENDING
-    if proposal.vote_end >= now:
+    if proposal.vote_end >= proposal.now:
         return ProposalState.ACTIVE
-    reached = quorum <= proposal.votes_for + proposal.votes_abstain
+    reached = proposal.quorum <= proposal.votes_for + proposal.votes_abstain
     if not reached or proposal.votes_for <= proposal.votes_against:
         return ProposalState.DEFEATED
     return ProposalState.QUEUED if proposal.queued else ProposalState.SUCCEEDED

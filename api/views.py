@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from api import queries, schemas
@@ -14,36 +15,35 @@ from governance.rules import LevelRules
 LEVELS = LevelRules()
 
 
-def member(session: Session, found: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
+def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
     """Points and weight from the chain; member id, achievements and payouts from imported admin data.
 
     The level is judged on growth = points awarded minus revoked, against the default tiers (普通 / 白银 /
     黄金 / 钻石); the rolling window and retain thresholds of the month close are not applied here.
     """
-    row, member_id = found.member, found.member_id
     growth = row.awarded - row.revoked
     tier = tier_for(growth, LEVELS)
     following = LEVELS.tiers[tier + 1] if tier + 1 < len(LEVELS.tiers) else None
     achievements = []
-    if member_id is not None:
-        orders = queries.paid_order_count(session=session, member_id=member_id)
+    if row.member_id is not None:
+        orders = queries.paid_order_count(connection=connection, member_id=row.member_id)
         if orders:
             achievements.append(schemas.Achievement(kind="first_order", count=orders))
     return schemas.MemberPublic(
         address=row.address,
-        member_id=member_id,
+        member_id=row.member_id,
         points=row.points,
         growth=growth,
         voting_weight=row.votes,
         voting_weight_at_snapshot=None if snapshot is None else queries.votes_at(
-            session=session, address=row.address, timepoint=snapshot),
+            connection=connection, address=row.address, timepoint=snapshot),
         snapshot=snapshot,
         delegate=row.delegate,
         level=LEVELS.tiers[tier].name,
         next_level=None if following is None else schemas.Level(name=following.name, threshold=following.threshold),
         achievements=achievements,
-        payouts=[schemas.Payout(period=period_text(period), payout_cents=cents) for period, cents in found.payouts],
-        as_of=found.now,
+        payouts=[schemas.Payout(period=period_text(period), payout_cents=cents) for period, cents in row.payouts],
+        as_of=row.now,
     )
 
 
@@ -52,18 +52,17 @@ def proposal(row: queries.ProposalRow) -> schemas.ProposalPublic:
 
 
 def proposal_detail(row: queries.ProposalRow) -> schemas.ProposalDetail:
-    actions = [schemas.Action(**a) for a in json.loads(row.proposal.actions)]
+    actions = [schemas.Action(**a) for a in json.loads(row.actions)]
     return schemas.ProposalDetail(**_proposal_fields(row), actions=actions)
 
 
-def _proposal_fields(found: queries.ProposalRow) -> dict[str, object]:
-    row, quorum, now = found.proposal, found.quorum, found.now
+def _proposal_fields(row: queries.ProposalRow) -> dict[str, object]:
     return dict(
         id=row.id, proposer=row.proposer, description=row.description,
-        state=queries.proposal_state(proposal=row, quorum=quorum, now=now).value,
+        state=queries.proposal_state(proposal=row).value,
         vote_start=row.vote_start, vote_end=row.vote_end, for_votes=row.votes_for, against_votes=row.votes_against,
-        abstain_votes=row.votes_abstain, quorum=quorum, eta=row.eta, created_block=row.created_block,
-        created_tx=row.created_tx, as_of=now,
+        abstain_votes=row.votes_abstain, quorum=row.quorum, eta=row.eta, created_block=row.created_block,
+        created_tx=row.created_tx, as_of=row.now,
     )
 
 

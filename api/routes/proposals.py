@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from api import queries, schemas, views
-from api.deps import PagingDep, ProposalId, SessionDep
+from api.deps import PagingDep, ProposalId, ReadEngineDep, SessionDep
 
 router = APIRouter(prefix="/proposals", tags=["proposals"])
 
@@ -17,8 +17,9 @@ def read_proposals(session: SessionDep, paging: PagingDep) -> list[schemas.Propo
 
 
 @router.get("/{proposal_id}", response_model=schemas.ProposalDetail)
-def read_proposal(proposal_id: ProposalId, session: SessionDep) -> schemas.ProposalDetail:
-    found = queries.proposal(session=session, proposal_id=proposal_id)
+def read_proposal(proposal_id: ProposalId, engine: ReadEngineDep) -> schemas.ProposalDetail:
+    with engine.connect() as connection:
+        found = queries.proposal(connection=connection, proposal_id=proposal_id)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no proposal {proposal_id}")
     return views.proposal_detail(found)
