@@ -2,7 +2,6 @@
 
 import brownie
 import pytest
-from brownie import chain
 from eth_abi import encode
 from eth_utils import keccak
 
