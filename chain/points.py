@@ -4,6 +4,9 @@ Evidence ids are bytes32; `evidence_id("order:A123")` hashes a text id the way t
 A large award is split into chunks of `chunk_size` members, each sent as one `awardBatch` under its own
 batch id `keccak(batch_id ‖ chunk index)`, so a period re-run with the same `batch_id` is refused on chain
 (ContributionPointsIdAlreadyUsed) instead of paying twice.
+
+`movements` reads awards and revocations back from the token's events, by evidence id or by batch id (both
+are indexed topics), which is how a month close finds what an earlier, interrupted run of it minted.
 """
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ from web3.types import TxReceipt
 
 from chain.system import Linli
 
+EVENT_KINDS = {"PointsAwarded": "award", "PointsRevoked": "revoke"}
+TOPIC_GROUP = 500  # ids per eth_getLogs topic alternative list (geth refuses more than 1,000)
+
 
 def evidence_id(text: str) -> bytes:
     """bytes32 id of an order, review or batch named by text (keccak256 of its UTF-8)."""
@@ -27,6 +33,19 @@ class Award:
     member: str
     amount: int
     evidence: bytes  # 32 bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One PointsAwarded or PointsRevoked event."""
+
+    kind: str  # "award" | "revoke"
+    member: str
+    amount: int
+    evidence: bytes
+    batch_id: bytes  # 32 zero bytes for a single award or revocation
+    block_number: int
+    log_index: int
 
 
 class Points:
@@ -97,3 +116,22 @@ class Points:
 
     def is_id_used(self, id_: bytes) -> bool:
         return bool(self._linli.tx.call(self._fn.isIdUsed(id_)))
+
+    def movements(self, *, evidence: Sequence[bytes] = (), batch_ids: Sequence[bytes] = ()) -> list[Movement]:
+        """Awards and revocations whose evidence id, or batch id, is one of those given, in chain order
+        (from the deployment block on; each event once even when both lists name it)."""
+        events = self._linli.events
+        kinds = [events.topic(name).to_0x_hex() for name in EVENT_KINDS]
+        found: dict[tuple[int, int], Movement] = {}
+        for position, ids in ((2, list(evidence)), (3, list(batch_ids))):
+            for start in range(0, len(ids), TOPIC_GROUP):
+                topics: list[object] = [kinds, None, None, None][: position + 1]
+                topics[position] = ["0x" + i.hex() for i in ids[start : start + TOPIC_GROUP]]
+                logs = self._linli.log_fetcher().fetch(self._linli.deployment.block, self._linli.chain.block_number(),
+                                                       address=self._linli.points.address, topics=topics)
+                for e in events.decode_all(logs):
+                    if e.name in EVENT_KINDS:
+                        found[(e.block_number, e.log_index)] = Movement(
+                            EVENT_KINDS[e.name], e.args["member"], int(e.args["amount"]), bytes(e.args["evidence"]),
+                            bytes(e.args["batchId"]), e.block_number, e.log_index)
+        return [found[key] for key in sorted(found)]

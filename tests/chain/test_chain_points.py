@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from eth_utils import to_checksum_address
+from eth_utils import keccak, to_checksum_address
 
 from chain.embedded import EmbeddedChain
 from chain.errors import ContractCustomError
@@ -80,3 +80,34 @@ def test_a_refused_chunk_stops_the_batch_after_the_sent_ones_land(linli: Linli, 
         points.award_batch(awards, batch_id=evidence_id("partial"), chunk_size=1)
     assert caught.value.signature == f"ContributionPointsZeroAmount(member={member})"
     assert points.balance(member) == 1  # the first chunk landed, nothing after the refused one was sent
+
+
+def test_chunk_ids_commit_to_the_batch_id(linli: Linli, chain: EmbeddedChain) -> None:
+    """Next month's first chunk is not refused as used: were the batch id ignored, chunk 0 of every batch
+    would share one id and the second call would revert with ContributionPointsIdAlreadyUsed."""
+    points, member = Points(linli), chain.accounts[7]
+    for month in ("2026-11", "2026-12"):
+        receipts = points.award_batch([Award(member, 3, evidence_id(f"{month}:m")), Award(member, 4, evidence_id(f"{month}:n"))],
+                                      batch_id=evidence_id(month), chunk_size=1)
+        assert all(r["status"] == 1 for r in receipts)
+    assert points.balance(member) == 14
+    for month in ("2026-11", "2026-12"):
+        for index in (0, 1):
+            assert points.is_id_used(keccak(evidence_id(month) + index.to_bytes(32, "big")))
+    assert not points.is_id_used(keccak((2).to_bytes(32, "big")))
+
+
+def test_movements_found_by_evidence_and_by_batch(linli: Linli, chain: EmbeddedChain) -> None:
+    points, a, b = Points(linli), chain.accounts[8], chain.accounts[9]
+    batch = [Award(a, 5, evidence_id("p:a")), Award(b, 6, evidence_id("p:b"))]
+    points.award_batch(batch, batch_id=evidence_id("period-batch"))
+    points.award(Award(a, 1, evidence_id("other")))
+    linli.tx.send(linli.points.functions.revoke(a, 2, evidence_id("refund:a")), chain.signers[0])
+    by_evidence = points.movements(evidence=[evidence_id("p:a"), evidence_id("refund:a")])
+    assert [(m.kind, m.member, m.amount) for m in by_evidence] == [("award", a, 5), ("revoke", a, 2)]
+    assert by_evidence[1].batch_id == bytes(32)
+    chunk = keccak(evidence_id("period-batch") + (0).to_bytes(32, "big"))
+    both = points.movements(evidence=[evidence_id("p:a")], batch_ids=[chunk])
+    assert [(m.member, m.amount, m.evidence) for m in both] == [(a, 5, evidence_id("p:a")),
+                                                                 (b, 6, evidence_id("p:b"))]
+    assert points.movements(evidence=[evidence_id("nothing")]) == []
