@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from api import dashboard
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
-from api.ratelimit import TokenBuckets
+from api.ratelimit import rate_limiter
 from api.routes import admin, distributions, leaderboard, members, products, proposals, rules, status, votes
 from api.settings import Settings
 from api.source import ChainSource, connect
@@ -63,7 +63,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, session_factory(engine)
     app.state.read_engine = make_engine(settings.database_url, autocommit=True)
     app.state.read_sessions = session_factory(app.state.read_engine)
-    app.state.linli, app.state.rate_limits = linli, TokenBuckets(settings.rate_limit_per_minute)
+    app.state.linli, app.state.rate_limits = linli, rate_limiter(engine, settings.rate_limit_per_minute)
     for router in ROUTERS:
         app.include_router(router)
     dashboard.mount(app)

@@ -11,7 +11,7 @@ Three kinds, and only the first comes from the chain directly:
 """
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from api.columns import Uint256
@@ -268,3 +268,14 @@ class RequestNonce(Base):
     key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(128), primary_key=True)
     created: Mapped[int] = mapped_column(BigInteger)
+
+
+class RateBucket(Base):
+    """A client's token bucket for one kind of write, shared by every API process on PostgreSQL
+    (`api.ratelimit`); `updated` is the database clock in epoch seconds, `granted` the last take's answer."""
+
+    __tablename__ = "rate_buckets"
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float)
+    granted: Mapped[bool] = mapped_column(Boolean)

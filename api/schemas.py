@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator
+
+from chain.ballots import MAX_UINT256, normalised_signature, uint_field
 
 Uint256Str = Annotated[
     int,
@@ -162,13 +164,25 @@ class ProofPublic(Public):
 
 
 class BallotIn(BaseModel):
-    """An EIP-712 ballot as `linli vote --sign` writes it (chain.ballots.SignedBallot.to_json)."""
+    """An EIP-712 ballot as `linli vote --sign` writes it (chain.ballots.SignedBallot.to_json). Every field is
+    checked against its Solidity type here, so a bad one is a 422 naming it, never a failed recovery."""
 
-    proposal_id: Annotated[str, Field(pattern="^[0-9]{1,78}$")]
-    support: Annotated[int, Field(ge=0, le=2)]
+    proposal_id: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="uint256 in decimal (< 2^256)")]
+    support: Annotated[int, Field(ge=0, le=2, description="0 against, 1 for, 2 abstain")]
     voter: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$")]
-    nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$")]
-    signature: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$")]
+    nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="the voter's governor nonce (uint256)")]
+    signature: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$",
+                                    description="r, s, v (65 bytes); v as 27/28 or 0/1, s in the lower half")]
+
+    @field_validator("proposal_id", "nonce")
+    @classmethod
+    def _uint256(cls, value: str, info: ValidationInfo) -> str:
+        return str(uint_field(str(info.field_name), int(value), MAX_UINT256))
+
+    @field_validator("signature")
+    @classmethod
+    def _canonical_signature(cls, value: str) -> str:
+        return "0x" + normalised_signature(bytes.fromhex(value[2:])).hex()
 
 
 class RelayResult(BaseModel):

@@ -2,19 +2,26 @@
 
 Matches OpenZeppelin 5.1 Governor: domain (name(), version(), chainId, governor address), type
 `Ballot(uint256 proposalId,uint8 support,address voter,uint256 nonce)`; the nonce is `nonces(voter)`, so a
-ballot is valid once. `SignedBallot` round-trips through JSON (the API's POST /votes/relay body).
+ballot is valid once. `SignedBallot` round-trips through JSON (the API's POST /votes/relay body); reading one
+checks every field against its Solidity type and puts the signature in the one form the governor accepts.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
 from eth_account.signers.local import LocalAccount
+from eth_keys.exceptions import BadSignature
 from eth_utils import to_checksum_address
 
 from chain.errors import ChainError
+
+T = TypeVar("T")
+MAX_UINT256 = 2**256 - 1
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 BALLOT_TYPES = {
     "Ballot": [
@@ -55,16 +62,53 @@ class SignedBallot:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SignedBallot:
-        try:
-            return cls(
-                proposal_id=int(data["proposal_id"]),
-                support=int(data["support"]),
-                voter=to_checksum_address(data["voter"]),
-                nonce=int(data["nonce"]),
-                signature=bytes.fromhex(str(data["signature"]).removeprefix("0x")),
-            )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ChainError(f"malformed ballot: {exc}") from exc
+        """The ballot in `data`; MalformedBallot names the first field that does not fit its type."""
+
+        def read(field: str, parse: Callable[[Any], T]) -> T:
+            try:
+                return parse(data[field])
+            except MalformedBallot:
+                raise
+            except (KeyError, ValueError, TypeError) as exc:
+                raise MalformedBallot(f"malformed ballot: {field}: {exc}") from exc
+
+        return cls(
+            proposal_id=read("proposal_id", lambda v: uint_field("proposal_id", int(v), MAX_UINT256)),
+            support=read("support", lambda v: uint_field("support", int(v), 255)),
+            voter=read("voter", to_checksum_address),
+            nonce=read("nonce", lambda v: uint_field("nonce", int(v), MAX_UINT256)),
+            signature=read("signature", lambda v: normalised_signature(bytes.fromhex(str(v).removeprefix("0x")))),
+        )
+
+
+class MalformedBallot(ChainError, ValueError):
+    """A ballot field outside its Solidity type, or a signature the governor could never accept."""
+
+
+def uint_field(name: str, value: int, maximum: int) -> int:
+    """`value` when 0 <= value <= maximum, else MalformedBallot naming `name` and the bound."""
+    if not 0 <= value <= maximum:
+        bound = "2^256-1 (uint256)" if maximum == MAX_UINT256 else str(maximum)
+        raise MalformedBallot(f"{name} must be between 0 and {bound}, got {value}")
+    return value
+
+
+def normalised_signature(signature: bytes) -> bytes:
+    """`r ‖ s ‖ v` with v as 27/28, or MalformedBallot saying what is wrong.
+
+    Wallets send v either as the recovery id (0/1) or in Ethereum's form (27/28); OpenZeppelin's ECDSA takes
+    only 27/28, and only s in the lower half of the curve order (EIP-2), so anything else would be refused by
+    the governor after the relayer had paid for it."""
+    if len(signature) != 65:
+        raise MalformedBallot(f"signature must be 65 bytes (r, s, v), got {len(signature)}")
+    r, s, v = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
+    if v not in (0, 1, 27, 28):
+        raise MalformedBallot(f"signature v must be 27 or 28 (or 0 or 1), got {v}")
+    if not 0 < r < SECP256K1_N:
+        raise MalformedBallot("signature r must be between 1 and the secp256k1 order - 1")
+    if not 0 < s <= SECP256K1_N // 2:
+        raise MalformedBallot("signature s must be between 1 and half the secp256k1 order (EIP-2 low-s form)")
+    return signature[:64] + bytes([v if v >= 27 else v + 27])
 
 
 def _message(domain: BallotDomain, proposal_id: int, support: int, voter: str, nonce: int) -> SignableMessage:
@@ -100,4 +144,7 @@ def sign_ballot(domain: BallotDomain, voter: LocalAccount, proposal_id: int, sup
 def ballot_signer(domain: BallotDomain, ballot: SignedBallot) -> str:
     """Who signed `ballot` (a relay checks this equals `ballot.voter` before paying gas)."""
     message = _message(domain, ballot.proposal_id, ballot.support, ballot.voter, ballot.nonce)
-    return str(Account.recover_message(message, signature=ballot.signature))
+    try:
+        return str(Account.recover_message(message, signature=ballot.signature))
+    except (BadSignature, ValueError) as exc:  # e.g. an r that is no point's x coordinate
+        raise MalformedBallot(f"the signature recovers no key: {exc}") from exc

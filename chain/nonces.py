@@ -1,10 +1,42 @@
-"""Local nonce bookkeeping, so several transactions can be signed and sent without waiting for each."""
+"""Nonce bookkeeping: a per-process cache for many transactions in flight, and an exclusive mode for a key
+that several processes share.
+
+The cache (`take`) is right while one process alone sends from an address. When several processes send
+from one key (two `linli serve` relaying ballots with one relayer key), each cache goes stale as soon as
+another process sends, and the node answers "nonce too low". `exclusive(address, authority)` is the cure:
+inside it the sender holds the in-process lock of the address *and* the `NonceAuthority` (a lock every
+process sharing the key can see: the API's is a PostgreSQL advisory lock), the nonce is read from the node
+("pending") rather than the cache, and the caller signs and sends before leaving it. The node's pending count
+then already holds the transaction when the next holder reads it. The chain package stays free of
+databases: the authority is a protocol, and the API brings the database one.
+"""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import Protocol
 
 from eth_typing import ChecksumAddress
 from web3 import Web3
+
+STALE_NONCE_WORDS = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
+
+
+class NonceAuthority(Protocol):
+    """A lock on a sender's nonces that every process sharing the sender's key respects."""
+
+    def hold(self, address: ChecksumAddress) -> AbstractContextManager[None]: ...
+
+
+def is_stale_nonce(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) is a node refusing a nonce another sender used first."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if any(word in str(seen).lower() for word in STALE_NONCE_WORDS):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 class NonceManager:
@@ -18,6 +50,7 @@ class NonceManager:
         self._w3 = w3
         self._next: dict[ChecksumAddress, int] = {}
         self._lock = threading.Lock()
+        self._senders: dict[ChecksumAddress, threading.Lock] = {}
 
     def take(self, address: ChecksumAddress) -> int:
         """The next unused nonce of `address`, reserved for the caller."""
@@ -35,3 +68,16 @@ class NonceManager:
                 self._next.clear()
             else:
                 self._next.pop(address, None)
+
+    @contextmanager
+    def exclusive(self, address: ChecksumAddress, authority: NonceAuthority | None = None) -> Iterator[None]:
+        """Sign and send from `address` inside this block only: one holder at a time in this process (and,
+        with `authority`, across every process sharing the key); nonces are read fresh from the node."""
+        with self._lock:
+            sender_lock = self._senders.setdefault(address, threading.Lock())
+        with sender_lock, (authority.hold(address) if authority is not None else nullcontext()):
+            self.forget(address)
+            try:
+                yield
+            finally:
+                self.forget(address)
