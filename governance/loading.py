@@ -5,21 +5,26 @@ and every bad row is collected; a file with any bad row raises `BadFile` and not
 Line numbers are the ones a person sees in an editor (a CSV header is line 1).
 
 Times must carry an offset and are stored in UTC (one shared tzinfo keeps a million orders small);
-addresses are stored EIP-55 checksummed.
+addresses are stored EIP-55 checksummed. Every value is held to `governance.bounds` (amounts, years, lengths
+of ids, fields and lines), so what is loaded fits the mirror's columns and the contracts.
 """
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 from eth_hash.auto import keccak
 
+from governance import bounded_json
+from governance.bounds import (
+    MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_LINE_CHARS, MAX_TIME_CHARS, OutOfBounds, check_chars, check_number_text,
+    check_order_cents, check_time,
+)
 from governance.errors import BadFile, BadInput, BadRow
 from governance.gcpause import paused_gc
 from governance.models import Activity, ActivityKind, Cents, Member, MemberId, Order, OrderStatus
@@ -29,6 +34,9 @@ ORDER_FIELDS = ("order_id", "member_id", "amount_cents", "paid_at", "status", "r
                 "group_id")
 ACTIVITY_FIELDS = ("activity_id", "member_id", "kind", "at", "ref", "rating")
 _OPTIONAL = {"referrer_id", "refunded_at", "group_id", "ref", "rating"}
+_CHARS = {"joined_at": MAX_TIME_CHARS, "paid_at": MAX_TIME_CHARS, "refunded_at": MAX_TIME_CHARS,
+          "at": MAX_TIME_CHARS}
+"""Longest text of each field; every other field (ids, ref, address, status, kind, numbers) has MAX_ID_CHARS."""
 
 _WHOLE = re.compile(r"-?[0-9]+\Z")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -37,6 +45,8 @@ _KINDS = {k.value: k for k in ActivityKind}
 
 Row = dict[str, object]
 T = TypeVar("T")
+
+csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide: every CSV Linli reads is one of these files
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +99,9 @@ def load_members(path: Path | str) -> dict[MemberId, Member]:
                               f"duplicate member_id {member.member_id!r} (first on line {lines[member.member_id]})"))
             continue
         if member.address in owner_of_address:
-            bad.append(BadRow(name, line, "address", f"address {member.address} already belongs to member "
-                                                      f"{owner_of_address[member.address]!r}"))
+            owner = owner_of_address[member.address]
+            bad.append(BadRow(name, line, "address", f"address {member.address} of member {member.member_id!r} "
+                                                      f"already belongs to member {owner!r}"))
             continue
         members[member.member_id] = member
         lines[member.member_id] = line
@@ -127,7 +138,7 @@ def load_orders(path: Path | str, members: Mapping[MemberId, Member]) -> tuple[O
             if order_id in first_line:
                 raise _Bad("order_id", f"duplicate order_id {order_id!r} (first on line {first_line[order_id]})")
             buyer = _member(row, members)
-            amount = _positive_int(row, "amount_cents")
+            amount = _amount(row, "amount_cents")
             paid_at = _time(row, "paid_at")
             status = _choice(row, "status", _STATUSES)
             refunded_at = _time(row, "refunded_at") if _text(row, "refunded_at") else None
@@ -213,48 +224,78 @@ def _rows(path: Path | str, fields: tuple[str, ...], bad: list[BadRow]) -> Itera
     reader = _jsonl_rows if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else _csv_rows
     try:
         with handle:
-            yield from reader(handle, str(path), fields, bad)
+            yield from reader(_lines(handle), str(path), fields, bad)
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from exc
+    except _LongLine as exc:
+        bad.append(BadRow(str(path), exc.line, "row", f"line longer than the bound of {MAX_LINE_CHARS} "
+                                                      "characters (reading stopped there)"))
 
 
-def _csv_rows(handle, name: str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
-    reader = csv.reader(handle)
-    header = next(reader, None)
-    if header is None:
-        bad.append(BadRow(name, 1, "header", f"empty file: expected a header row {','.join(fields)}"))
-        return
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    if not _header_ok(name, header, fields, bad):
-        return
-    width = len(header)
-    end = reader.line_num
-    for values in reader:
-        line, end = end + 1, reader.line_num
-        if not values:
-            continue
-        if len(values) != width:
-            bad.append(BadRow(name, line, "row", f"expected {width} fields, found {len(values)}"))
-            continue
-        yield line, dict(zip(header, values))
+class _LongLine(Exception):
+    """A physical line above MAX_LINE_CHARS; the file is not read further."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
 
 
-def _jsonl_rows(handle, name: str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
+def _lines(handle: TextIO) -> Iterator[str]:
+    """The file's physical lines, each read at most MAX_LINE_CHARS (+ its line break) at a time, so a file
+    that is one endless line never sits in memory whole."""
+    readline = handle.readline
+    number = 0
+    while text := readline(MAX_LINE_CHARS + 2):
+        number += 1
+        if len(text.rstrip("\r\n")) > MAX_LINE_CHARS:
+            raise _LongLine(number)
+        yield text
+
+
+def _csv_rows(lines: Iterator[str], name: str, fields: tuple[str, ...], bad: list[BadRow]
+              ) -> Iterator[tuple[int, Row]]:
+    reader = csv.reader(lines)
+    try:
+        header = next(reader, None)
+        if header is None:
+            bad.append(BadRow(name, 1, "header", f"empty file: expected a header row {','.join(fields)}"))
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        if not _header_ok(name, header, fields, bad):
+            return
+        width = len(header)
+        end = reader.line_num
+        for values in reader:
+            line, end = end + 1, reader.line_num
+            if not values:
+                continue
+            if len(values) != width:
+                bad.append(BadRow(name, line, "row", f"expected {width} fields, found {len(values)}"))
+                continue
+            yield line, dict(zip(header, values))
+    except csv.Error as exc:  # the csv module stops at the first such error: so does the import
+        reason = (f"a field longer than the bound of {MAX_FIELD_CHARS} characters" if "field limit" in str(exc)
+                  else f"not CSV: {exc}")
+        bad.append(BadRow(name, reader.line_num, "row", f"{reason} (reading stopped there)"))
+
+
+def _jsonl_rows(lines: Iterator[str], name: str, fields: tuple[str, ...], bad: list[BadRow]
+                ) -> Iterator[tuple[int, Row]]:
     allowed = set(fields)
-    for line, text in enumerate(handle, start=1):
+    for line, text in enumerate(lines, start=1):
         if not text.strip():
             continue
         try:
-            row = json.loads(text)
-        except json.JSONDecodeError as exc:
-            bad.append(BadRow(name, line, "row", f"not JSON: {exc.msg}"))
+            row = bounded_json.loads(text, what="line")
+        except ValueError as exc:  # BadInput, or int()'s digit limit, which json.loads raises as ValueError
+            bad.append(BadRow(name, line, "row", str(exc) if isinstance(exc, BadInput) else f"line: {exc}"))
             continue
         if not isinstance(row, dict):
             bad.append(BadRow(name, line, "row", "each line must be one JSON object"))
             continue
         unknown = sorted(set(row) - allowed)
         if unknown:
-            bad.append(BadRow(name, line, unknown[0], f"unknown field; expected only {', '.join(fields)}"))
+            bad.append(BadRow(name, line, unknown[0][:MAX_ID_CHARS], f"unknown field; expected only {', '.join(fields)}"))
             continue
         yield line, row
 
@@ -263,7 +304,7 @@ def _header_ok(name: str, header: list[str], fields: tuple[str, ...], bad: list[
     found = len(bad)
     for column in header:
         if column not in fields:
-            bad.append(BadRow(name, 1, column or "header",
+            bad.append(BadRow(name, 1, column[:MAX_ID_CHARS] or "header",
                               f"unknown column; expected {', '.join(fields)}"))
     for column in fields:
         if column not in header and column not in _OPTIONAL:
@@ -278,10 +319,15 @@ def _text(row: Row, field: str) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    raise _Bad(field, f"expected text, found {type(value).__name__}")
+        text = value.strip()
+    elif isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        raise _Bad(field, f"expected text, found {type(value).__name__}")
+    try:
+        return check_chars(text, _CHARS.get(field, MAX_ID_CHARS))
+    except OutOfBounds as exc:
+        raise _Bad(field, str(exc)) from None
 
 
 def _required(row: Row, field: str) -> str:
@@ -309,17 +355,22 @@ def _member(row: Row, members: Mapping[MemberId, Member]) -> MemberId:
 def _int(text: str, field: str) -> int:
     if _WHOLE.match(text) is None:
         raise _Bad(field, f"{text!r} is not a whole number")
-    return int(text)
+    try:
+        return int(check_number_text(text))
+    except OutOfBounds as exc:
+        raise _Bad(field, str(exc)) from None
 
 
-def _positive_int(row: Row, field: str) -> int:
+def _amount(row: Row, field: str) -> int:
+    """An order amount in whole cents, within `governance.bounds.check_order_cents`."""
     value = row.get(field)
     if isinstance(value, float):
         raise _Bad(field, f"{value!r} is not a whole number of cents")
     number = value if type(value) is int else _int(_text(row, field), field)
-    if number <= 0:
-        raise _Bad(field, f"{number} must be a whole number of cents above zero")
-    return number
+    try:
+        return check_order_cents(number)
+    except OutOfBounds as exc:
+        raise _Bad(field, str(exc)) from None
 
 
 def _choice(row: Row, field: str, options: Mapping[str, T]) -> T:
@@ -338,7 +389,10 @@ def _time(row: Row, field: str) -> datetime:
         raise _Bad(field, f"{text!r} is not an ISO 8601 time, e.g. 2026-11-03T18:30:00+08:00") from None
     if when.tzinfo is None:
         raise _Bad(field, f"{text!r} has no UTC offset: add one, e.g. +08:00")
-    return when.astimezone(timezone.utc)
+    try:
+        return check_time(when)
+    except OutOfBounds as exc:
+        raise _Bad(field, str(exc)) from None
 
 
 def _referral_cycles(members: Mapping[MemberId, Member]) -> list[MemberId]:

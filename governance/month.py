@@ -3,12 +3,14 @@
 
 `close_month` is pure: same files and rules, same report, byte for byte. Publishing it (minting the
 period's awards, writing the root and record hash to the PayoutLedger) is a separate step that takes the
-returned `MonthReport`, so a dry run and a real close compute exactly the same figures.
+returned `MonthReport`, so a dry run and a real close compute exactly the same figures; both refuse totals
+that do not fit the contract fields they go to (`governance.bounds.check_month_totals`), before anything is sent.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from governance.bounds import check_month_totals
 from governance.commission import commission_for_period
 from governance.errors import BadInput
 from governance.gcpause import paused_gc
@@ -85,6 +87,9 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     sales, active = own_sales_and_active_days(data.orders, data.activities, period, tz)
     gmv = sum(sales.values())
     split = split_pool(gmv, sales, active, rules.pool)
+    check_month_totals(gmv_cents=gmv, pool_cents=split.pool_cents, target_cents=rules.pool.target_cents,
+                       pool_rate_bps=rules.pool.rate_bps, member_count=len(data.members),
+                       points_minted=sum(p for p in points.values() if p > 0))
     ids = sorted(data.members)
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]

@@ -1,7 +1,7 @@
 """Settlement periods: one calendar month `YYYY-MM` in the co-op's own timezone.
 
 A period is half-open, [start, end): an order paid at 00:00 on the 1st local time belongs to the new month,
-whatever offset the exporting till wrote.
+whatever offset the exporting till wrote. Periods are parsed within `governance.bounds` (years 2000..2100).
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from functools import lru_cache
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from governance.bounds import OutOfBounds, check_period_year
 from governance.errors import BadInput
 
-_PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_PERIOD = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])\Z")  # ASCII digits only: \d also matches other scripts
 
 
 def parse_timezone(name: str) -> ZoneInfo:
@@ -36,8 +37,12 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match(text.strip())
         if match is None:
-            raise BadInput(f"bad period {text!r}: write it as YYYY-MM, e.g. 2026-11")
-        return cls(int(match.group(1)), int(match.group(2)))
+            raise BadInput(f"bad period {text[:40]!r}: write it as YYYY-MM, e.g. 2026-11")
+        try:
+            year = check_period_year(int(match.group(1)))
+        except OutOfBounds as exc:
+            raise BadInput(f"bad period {text!r}: {exc}") from None
+        return cls(year, int(match.group(2)))
 
     @classmethod
     def containing(cls, when: datetime, tz: tzinfo) -> Period:

@@ -2,13 +2,15 @@
 
 `read_raw` gives the TOML as a dict (what `governance.linter.lint_rules` judges); `parse_rules` turns it
 into a frozen `Rules` tree, refusing unknown keys and wrong types with a `RulesError` naming the key
-(keys that only the linter reads, such as `commission.entry_fee_cents`, pass through unused);
+(keys that only the linter reads, such as `commission.entry_fee_cents`, pass through unused), and
+holding every number, text and list to `governance.bounds` (the RuleBook's own bounds among them);
 `load_rules` does both and refuses a file with any REFUSE finding. Missing keys take the documented
 defaults of DESIGN.md (see examples/rules.toml).
 """
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 import types
 import typing
@@ -17,6 +19,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from governance.bounds import (
+    MAX_RULE_LIST, MAX_RULE_TEXT_CHARS, MAX_RULES_FILE_BYTES, RULE_INT_BOUNDS, OutOfBounds, check_chars, check_range,
+)
 from governance.commission import CommissionRules
 from governance.errors import BadInput, RulesError
 from governance.linter import LINTED_KEYS, Severity, lint_rules
@@ -183,11 +188,18 @@ def read_raw(path: Path | str) -> dict[str, Any]:
     """The rules file as a plain dict, for the linter and for `parse_rules`."""
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            data = handle.read(MAX_RULES_FILE_BYTES + 1)
+        if len(data) > MAX_RULES_FILE_BYTES:
+            raise RulesError(f"{path}: larger than the bound of {MAX_RULES_FILE_BYTES} bytes for a rules file")
+        return tomllib.loads(data.decode("utf-8"))
     except OSError as exc:
         raise RulesError(f"cannot read rules file {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(f"{path} is not valid TOML: {exc}") from exc
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise RulesError(f"{path}: nested too deeply to be a rules file") from None
 
 
 def load_rules(path: Path | str) -> Rules:
@@ -238,14 +250,30 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
     if origin is tuple:
         if not isinstance(value, list):
             raise RulesError(f"{where}: expected a list, found {_kind(value)}")
+        if len(value) > MAX_RULE_LIST:
+            raise RulesError(f"{where}: {len(value)} entries, above the bound of {MAX_RULE_LIST}")
         return tuple(_convert(args[0], item, f"{where}[{i}]") for i, item in enumerate(value))
     if hint is int:
         if type(value) is not int:
             raise RulesError(f"{where}: expected a whole number, found {_kind(value)}")
-        return value
+        low, high, why = RULE_INT_BOUNDS[_INDEX.sub("", where)]
+        return _bounded(where, check_range, value, low, high, why)
     if hint is bool and type(value) is not bool or hint is str and type(value) is not str:
         raise RulesError(f"{where}: expected {'true or false' if hint is bool else 'text'}, found {_kind(value)}")
+    if hint is str:
+        return _bounded(where, check_chars, value, MAX_RULE_TEXT_CHARS)
     return value
+
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def _bounded(where: str, check: Any, *args: Any) -> Any:
+    """`check(*args)`, its `OutOfBounds` as a `RulesError` naming the key."""
+    try:
+        return check(*args)
+    except OutOfBounds as exc:
+        raise RulesError(f"{where}: {exc}") from None
 
 
 def _non_negative(rules: object, section: str) -> None:
