@@ -15,12 +15,14 @@ from fastapi.responses import JSONResponse
 from api import dashboard
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
+from api.limits import BodyLimits, Limits
 from api.ratelimit import rate_limiter
 from api.routes import admin, distributions, leaderboard, members, products, proposals, rules, status, votes
 from api.settings import Settings
 from api.source import ChainSource, connect
 from chain.deployment import DEFAULT_PATH
 from chain.errors import ChainError
+from chain.recursion import restore_recursion_limit
 from chain.system import Linli
 
 ROUTERS = (members.router, leaderboard.router, proposals.router, rules.router, products.router,
@@ -29,7 +31,11 @@ ROUTERS = (members.router, leaderboard.router, proposals.router, rules.router, p
 
 def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     """The app for `settings`. `linli` (a bound deployment) is needed for the indexer and the writes; without
-    it, LINLI_RPC_URL, LINLI_DEPLOYMENT or a ./deployment.json, the API serves what the database holds."""
+    it, LINLI_RPC_URL, LINLI_DEPLOYMENT or a ./deployment.json, the API serves what the database holds.
+
+    Every request body is bounded (api.limits) and the recursion limit web3's py_ecc raised is brought back
+    down (chain.recursion), so no request can overflow the C stack."""
+    restore_recursion_limit()
     engine = make_engine(settings.database_url)
     migrate(engine)
     if linli is None and (settings.rpc_url or settings.deployment or DEFAULT_PATH.is_file()):
@@ -66,6 +72,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     app.state.linli, app.state.rate_limits = linli, rate_limiter(engine, settings.rate_limit_per_minute)
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(BodyLimits, limits=Limits.from_settings(settings))
     dashboard.mount(app)
 
     @app.exception_handler(ChainError)

@@ -16,7 +16,8 @@ from api.models import Distribution, PayoutProof, PayoutRecord
 from chain.errors import TransactionReverted
 from chain.ledger import Ledger
 from chain.system import Linli
-from governance.errors import VerificationError
+from governance.bounded_json import check_depth
+from governance.errors import BadInput, VerificationError
 from governance.payout_record import SignedRecord, verify_record
 
 
@@ -27,10 +28,12 @@ class RecordRefused(Exception):
 
 
 def parse_record(body: bytes, *, admin_keys: dict[str, str], period_text: str) -> SignedRecord:
-    """The record file, in canonical form, for `period_text`, signed by one of the admin keys."""
+    """The record file, in canonical form, for `period_text`, signed by one of the admin keys. Its nesting is
+    bounded before it is decoded, whatever Content-Type it came with (api.limits checks only JSON ones)."""
     try:
+        check_depth(body, what="payout record")
         record = SignedRecord.from_bytes(body)
-    except VerificationError as exc:
+    except (BadInput, VerificationError) as exc:
         raise RecordRefused(422, str(exc)) from None
     if record.content.get("period") != period_text:
         raise RecordRefused(422, f"the record is for period {record.content.get('period')!r}, not {period_text}")

@@ -194,8 +194,13 @@ class RelayResult(BaseModel):
 
 
 class ImportResult(BaseModel):
+    """What an upload changed (or, with dry_run, would change): rows = inserted + replaced."""
+
     kind: str
     rows: int
+    inserted: int  # ids not imported before
+    replaced: int  # ids imported before, whose rows the file overwrites
+    dry_run: bool = False
 
 
 class RecordAccepted(BaseModel):

@@ -15,9 +15,11 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 
 from chain.keys import dev_signers
+from governance.bounded_json import MAX_DEPTH
 
 PLACEHOLDERS = {"", "changethis", "change-me", "secret", "0x"}
 _PUBLIC_KEY = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
+KIB, MIB = 1024, 1024 * 1024
 
 
 class Settings(BaseModel):
@@ -33,6 +35,12 @@ class Settings(BaseModel):
     request_max_age: int = Field(default=300, ge=1)
     rate_limit_per_minute: int = Field(default=60, ge=1)  # writes and admin requests, per client
     index: bool = True  # `linli serve` also runs the indexer loop (one process at a time indexes)
+    # Request bodies, in bytes, refused with 413 before they are buffered (api.limits).
+    max_body_bytes: int = Field(default=16 * KIB, ge=1)  # any route not named below (and /votes/relay)
+    max_record_bytes: int = Field(default=8 * MIB, ge=1)  # /admin/distributions/{period}/record|publish
+    max_upload_bytes: int = Field(default=64 * MIB, ge=1)  # /admin/members, /admin/orders (spooled to disk)
+    max_json_depth: int = Field(default=MAX_DEPTH, ge=1, le=1_000)  # nesting of any JSON body or JSON line
+    body_timeout_seconds: float = Field(default=300.0, gt=0)  # a whole body must arrive within this (408)
 
     @field_validator("admin_keys")
     @classmethod
@@ -81,6 +89,11 @@ _ENV = {
     "request_max_age": "LINLI_REQUEST_MAX_AGE",
     "rate_limit_per_minute": "LINLI_RATE_LIMIT_PER_MINUTE",
     "index": "LINLI_INDEX",
+    "max_body_bytes": "LINLI_MAX_BODY_BYTES",
+    "max_record_bytes": "LINLI_MAX_RECORD_BYTES",
+    "max_upload_bytes": "LINLI_MAX_UPLOAD_BYTES",
+    "max_json_depth": "LINLI_MAX_JSON_DEPTH",
+    "body_timeout_seconds": "LINLI_BODY_TIMEOUT_SECONDS",
 }
 
 

@@ -16,6 +16,10 @@ and sends them with the headers
 nonce); 403 = the key id is not an admin key. Every comparison of secrets-derived values is constant-time.
 The nonce is stored only after everything else checked out, in its own transaction, so a refused request
 changes nothing.
+
+Every header is checked before the body is read, so an unsigned request costs no body at all. The body is
+then streamed once into a spooled temporary file (memory up to SPOOL_BYTES, then disk) and digested on the
+way; its size is bounded by api.limits (413), so no request holds more than SPOOL_BYTES of body in memory.
 """
 from __future__ import annotations
 
@@ -24,10 +28,13 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from tempfile import SpooledTemporaryFile
+from typing import IO, Annotated
 
 from fastapi import Depends, HTTPException, Request
+from starlette.requests import ClientDisconnect
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy.exc import IntegrityError
@@ -39,19 +46,30 @@ PREFIX = b"linli-request/1"
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _SIGNATURE = re.compile(r"^(0x)?[0-9a-fA-F]{128}$")
 _DIGEST = re.compile(r"^sha-256=([0-9a-fA-F]{64})$")
+SPOOL_BYTES = 1024 * 1024
+"""Body bytes a signed request keeps in memory; the rest of it waits on disk."""
 
 
 @dataclass(frozen=True, slots=True)
 class AdminRequest:
     key_id: str
-    body: bytes
+    body: IO[bytes]  # the verified body, spooled; open for the duration of the request
+
+    def read(self) -> bytes:
+        """The whole body in memory: for the bounded JSON routes (records), not for uploads."""
+        self.body.seek(0)
+        return self.body.read()
 
 
 def message(method: str, target: str, created: int, nonce: str, body: bytes) -> bytes:
     """The bytes an admin signs; `target` is the path with its query string, as sent."""
-    digest = hashlib.sha256(body).hexdigest()
+    return signed_bytes(method, target, created, nonce, hashlib.sha256(body).hexdigest())
+
+
+def signed_bytes(method: str, target: str, created: int, nonce: str, digest_hex: str) -> bytes:
+    """`message` for a body known by its SHA-256 only (the server digests while streaming)."""
     return b"\n".join([PREFIX, method.upper().encode(), target.encode(), str(created).encode(), nonce.encode(),
-                       digest.encode()])
+                       digest_hex.encode()])
 
 
 def sign_headers(key_id: str, seed: bytes, method: str, target: str, body: bytes = b"",
@@ -73,8 +91,9 @@ def _refuse(status: int, reason: str) -> HTTPException:
     return HTTPException(status_code=status, detail=reason, headers={"WWW-Authenticate": "Linli-Ed25519"})
 
 
-async def signed_admin(request: Request, _: Annotated[None, Depends(limited("admin"))]) -> AdminRequest:
-    """The dependency of every /admin route."""
+async def signed_admin(request: Request, _: Annotated[None, Depends(limited("admin"))]
+                       ) -> AsyncIterator[AdminRequest]:
+    """The dependency of every /admin route; the spooled body is closed (deleted) after the route."""
     settings = request.app.state.settings
     headers = request.headers
     values = {}
@@ -98,16 +117,40 @@ async def signed_admin(request: Request, _: Annotated[None, Depends(limited("adm
     nonce = values["X-Linli-Nonce"]
     if not _NONCE.match(nonce):
         raise _refuse(401, "X-Linli-Nonce must be 16 to 128 characters of A-Z a-z 0-9 _ -")
-    body = await request.body()
     sent = _DIGEST.match(values["Content-Digest"])
-    if sent is None or not hmac.compare_digest(sent.group(1).lower(), hashlib.sha256(body).hexdigest()):
-        raise _refuse(401, "Content-Digest does not match the body (expected sha-256=<hex>)")
+    if sent is None:
+        raise _refuse(401, "Content-Digest must be sha-256=<64 hex digits of the body's SHA-256>")
     if not _SIGNATURE.match(values["X-Linli-Signature"]):
         raise _refuse(401, "X-Linli-Signature must be 128 hex digits (an Ed25519 signature)")
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    signed = message(request.method, target, created, nonce, body)
+    with SpooledTemporaryFile(max_size=SPOOL_BYTES) as body:
+        digest = await _spool(request, body)
+        if not hmac.compare_digest(sent.group(1).lower(), digest):
+            raise _refuse(401, "Content-Digest does not match the body (expected sha-256=<hex>)")
+        _verify(request, key_id, public, values["X-Linli-Signature"], created, nonce, digest)
+        body.seek(0)
+        yield AdminRequest(key_id=key_id, body=body)
+
+
+async def _spool(request: Request, body: IO[bytes]) -> str:
+    """Stream the body into `body` (api.limits bounds its size); its SHA-256, hex."""
+    digest = hashlib.sha256()
     try:
-        VerifyKey(bytes.fromhex(public)).verify(signed, bytes.fromhex(values["X-Linli-Signature"].removeprefix("0x")))
+        async for chunk in request.stream():
+            body.write(chunk)
+            digest.update(chunk)
+    except ClientDisconnect:
+        raise HTTPException(status_code=400, detail="request body: the client went away before sending all of it"
+                            ) from None
+    return digest.hexdigest()
+
+
+def _verify(request: Request, key_id: str, public: str, signature: str, created: int, nonce: str,
+            digest: str) -> None:
+    """Check the signature, then use up the nonce (the last check, in its own transaction)."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    signed = signed_bytes(request.method, target, created, nonce, digest)
+    try:
+        VerifyKey(bytes.fromhex(public)).verify(signed, bytes.fromhex(signature.removeprefix("0x")))
     except BadSignatureError:
         raise _refuse(401, f"signature does not verify with admin key {key_id!r} over method, path, time, nonce "
                            "and body digest") from None
@@ -116,7 +159,6 @@ async def signed_admin(request: Request, _: Annotated[None, Depends(limited("adm
             session.add(RequestNonce(key_id=key_id, nonce=nonce, created=created))
     except IntegrityError:
         raise _refuse(401, "nonce already used: a signed request is accepted once") from None
-    return AdminRequest(key_id=key_id, body=body)
 
 
 AdminDep = Annotated[AdminRequest, Depends(signed_admin)]

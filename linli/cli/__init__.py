@@ -6,6 +6,7 @@ import sys
 import typer
 from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
 
+from chain.recursion import restore_recursion_limit
 from governance.errors import LinliError
 from linli.cli import admin, chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
 
@@ -37,6 +38,7 @@ def main() -> None:
     Exit codes: 1 for a deliberate Linli error (bad data, a revert, a failed verification), 2 for a
     command line that does not parse (click's convention), 130 when interrupted.
     """
+    restore_recursion_limit()  # web3's py_ecc raises it to 100,000, past what the C stack can hold
     try:
         code = app(standalone_mode=False)
     except LinliError as exc:

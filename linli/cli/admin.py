@@ -39,6 +39,8 @@ DataFile = Annotated[Path, typer.Argument(help="The file to upload (UTF-8, with 
 RecordFile = Annotated[Path, typer.Argument(help="The signed payout record, as `linli month close` wrote it "
                                                  "(payout-record-PERIOD.json).")]
 PeriodArg = Annotated[str, typer.Argument(help="The month, YYYY-MM.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Have the server check the file and count the rows it "
+                                                         "would insert and replace; nothing changes.")]
 
 
 def _client(api: str, key_id: str, key_file: Path | None) -> AdminClient:
@@ -52,20 +54,33 @@ def _done(answer: dict[str, Any], as_json: bool, line: str) -> None:
         typer.echo(line)
 
 
+def _imported(answer: dict[str, Any], as_json: bool, kind: str, file: Path, api: str) -> None:
+    counts = (f"{answer.get('rows')} {kind} ({answer.get('inserted')} new, {answer.get('replaced')} "
+              "replaced)")
+    if answer.get("dry_run"):
+        _done(answer, as_json, f"dry run: would import {counts} from {file} into {api}; nothing changed")
+    else:
+        _done(answer, as_json, f"imported {counts} from {file} into {api}")
+
+
 @app.command("upload-members")
 def upload_members(file: DataFile, api: Api = DEFAULT_API_URL, key_id: KeyId = DEFAULT_KEY_ID,
-                   admin_key_file: AdminKeyFile = None, fmt: FileFormat = None, as_json: Json = False) -> None:
-    """Import members (member_id, address, referrer_id, joined_at); a file with a bad row changes nothing."""
-    answer = _client(api, key_id, admin_key_file).upload_members(file, fmt)
-    _done(answer, as_json, f"imported {answer.get('rows')} members from {file} into {api}")
+                   admin_key_file: AdminKeyFile = None, fmt: FileFormat = None, dry_run: DryRun = False,
+                   as_json: Json = False) -> None:
+    """Import members (member_id, address, referrer_id, joined_at); a file with a bad row, or giving an address
+    another member id holds, changes nothing. Prints the rows inserted and replaced."""
+    answer = _client(api, key_id, admin_key_file).upload_members(file, fmt, dry_run=dry_run)
+    _imported(answer, as_json, "members", file, api)
 
 
 @app.command("upload-orders")
 def upload_orders(file: DataFile, api: Api = DEFAULT_API_URL, key_id: KeyId = DEFAULT_KEY_ID,
-                  admin_key_file: AdminKeyFile = None, fmt: FileFormat = None, as_json: Json = False) -> None:
-    """Import orders (order_id, member_id, amount_cents, paid_at, status, …); a bad row changes nothing."""
-    answer = _client(api, key_id, admin_key_file).upload_orders(file, fmt)
-    _done(answer, as_json, f"imported {answer.get('rows')} orders from {file} into {api}")
+                  admin_key_file: AdminKeyFile = None, fmt: FileFormat = None, dry_run: DryRun = False,
+                  as_json: Json = False) -> None:
+    """Import orders (order_id, member_id, amount_cents, paid_at, status, …); a bad row changes nothing.
+    Prints the rows inserted and replaced (an order_id imported before is overwritten)."""
+    answer = _client(api, key_id, admin_key_file).upload_orders(file, fmt, dry_run=dry_run)
+    _imported(answer, as_json, "orders", file, api)
 
 
 @app.command("upload-record")

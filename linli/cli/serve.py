@@ -1,4 +1,12 @@
-"""`linli serve`: the HTTP API (and, in the background, the indexer loop) on uvicorn."""
+"""`linli serve`: the HTTP API (and, in the background, the indexer loop) on uvicorn.
+
+uvicorn's own bounds, chosen here: an idle keep-alive connection is closed after KEEP_ALIVE_S; beyond
+MAX_CONNECTIONS open connections (or running requests) it answers 503 at once instead of queueing, so slow
+clients cannot exhaust file descriptors or memory; on Ctrl-C it waits at most SHUTDOWN_S for running
+requests. A body that trickles in is cut off by the API itself (LINLI_BODY_TIMEOUT_SECONDS, 408). uvicorn has
+no timeout for the request *headers*: exposed to the internet, put a proxy with one (nginx's
+client_header_timeout) in front.
+"""
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,6 +16,10 @@ import typer
 from linli.cli.options import DeploymentFile, Rpc
 
 app = typer.Typer()
+
+KEEP_ALIVE_S = 5
+MAX_CONNECTIONS = 256
+SHUTDOWN_S = 10
 
 
 @app.command("serve")
@@ -29,4 +41,5 @@ def serve(
     from api.settings import Settings
 
     settings = Settings.from_env(database_url=database, rpc_url=rpc, deployment=deployment, index=index)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_S,
+                limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=SHUTDOWN_S)

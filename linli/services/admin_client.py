@@ -1,7 +1,7 @@
 """A client of the API's signed admin routes (api.signing, api/routes/admin.py): one signed request per call.
 
-    POST /admin/members                      members file, CSV (or ?format=jsonl)
-    POST /admin/orders                       orders file, CSV (or ?format=jsonl)
+    POST /admin/members                      members file, CSV (or ?format=jsonl); ?dry_run=true changes nothing
+    POST /admin/orders                       orders file, CSV (or ?format=jsonl); ?dry_run=true changes nothing
     POST /admin/distributions/PERIOD/record  the signed payout record of a month already published on chain
     POST /admin/distributions/PERIOD/publish the signed payout record, published on chain by the API's key
 
@@ -84,11 +84,12 @@ class AdminClient:
     seed: bytes
     timeout: float = TIMEOUT_S
 
-    def upload_members(self, path: Path, fmt: Format | None = None) -> dict[str, Any]:
-        return self._upload_table("/admin/members", path, fmt)
+    def upload_members(self, path: Path, fmt: Format | None = None, *, dry_run: bool = False) -> dict[str, Any]:
+        """The server's ImportResult: rows, inserted, replaced (what a dry run would change)."""
+        return self._upload_table("/admin/members", path, fmt, dry_run)
 
-    def upload_orders(self, path: Path, fmt: Format | None = None) -> dict[str, Any]:
-        return self._upload_table("/admin/orders", path, fmt)
+    def upload_orders(self, path: Path, fmt: Format | None = None, *, dry_run: bool = False) -> dict[str, Any]:
+        return self._upload_table("/admin/orders", path, fmt, dry_run)
 
     def upload_record(self, period: str, path: Path) -> dict[str, Any]:
         """The payout record file, byte for byte: accepted only if its hash is the one on chain."""
@@ -99,9 +100,11 @@ class AdminClient:
         return self.post(f"/admin/distributions/{Period.parse(period)}/publish", read_file(path),
                          "application/json")
 
-    def _upload_table(self, route: str, path: Path, fmt: Format | None) -> dict[str, Any]:
+    def _upload_table(self, route: str, path: Path, fmt: Format | None, dry_run: bool) -> dict[str, Any]:
         chosen = file_format(Path(path), fmt)
-        target = route if chosen == "csv" else f"{route}?format={chosen}"
+        query = [f"format={chosen}"] if chosen != "csv" else []
+        query += ["dry_run=true"] if dry_run else []
+        target = f"{route}?{'&'.join(query)}" if query else route
         return self.post(target, read_file(path), CONTENT_TYPES[chosen])
 
     def post(self, target: str, body: bytes, content_type: str) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """Signed admin requests: accepted when signed right; unsigned, tampered, expired, replayed and wrong-key
-requests refused with a reason and without changing anything; rate limits answer 429 with Retry-After."""
+requests refused with a reason and without changing anything; rate limits answer 429 with Retry-After.
+Uploads report rows inserted and replaced, a dry run changes nothing, an address stays with one member id,
+and deeply nested JSON (lines or records) is refused before any decoder sees it."""
 from __future__ import annotations
 
 import time
@@ -58,7 +60,7 @@ def test_signed_import_of_members_and_orders(admin_client: TestClient, world: Wo
     response = admin_client.post("/admin/members?format=csv", content=body,
                                  headers=_signed("POST", "/admin/members?format=csv", body))
     assert response.status_code == 200, response.text
-    assert response.json() == {"kind": "members", "rows": 2}
+    assert response.json() == {"kind": "members", "rows": 2, "inserted": 2, "replaced": 0, "dry_run": False}
     recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
     orders = ORDERS.format(recent=recent).encode()
     response = admin_client.post("/admin/orders", content=orders, headers=_signed("POST", "/admin/orders", orders))
@@ -218,3 +220,97 @@ def _next_month_record(world: World, rate_bps: int = 250) -> SignedRecord:
                "members": [{"member_id": m, "address": a, "payout_cents": c, "proof": tree.proof(i)}
                            for i, (m, a, c) in enumerate(lines)]}
     return sign_record(content, ADMIN_SEED)
+
+
+def _dump(client: TestClient) -> dict[str, list[tuple[object, ...]]]:
+    """Every imported row, sorted: equal dumps mean an upload changed nothing."""
+    with client.app.state.sessions() as session:  # type: ignore[attr-defined]
+        dump = {}
+        for model in (ImportedMember, ImportedOrder):
+            table = model.__table__
+            dump[table.name] = sorted(tuple(r) for r in session.execute(select(*table.columns)))
+        return dump
+
+
+def _upload(client: TestClient, route: str, body: bytes, query: str = "") -> tuple[int, dict[str, object]]:
+    target = route + query
+    response = client.post(target, content=body, headers=_signed("POST", target, body))
+    return response.status_code, response.json()
+
+
+def test_uploads_count_inserted_and_replaced_rows(admin_client: TestClient, world: World) -> None:
+    members = _members_body(world)
+    assert _upload(admin_client, "/admin/members", members)[1] == {
+        "kind": "members", "rows": 2, "inserted": 2, "replaced": 0, "dry_run": False}
+    carol = f"m-carol,{world.carol.address},m-alice,2026-03-01T09:00:00+08:00\n".encode()
+    assert _upload(admin_client, "/admin/members", members + carol)[1] == {
+        "kind": "members", "rows": 3, "inserted": 1, "replaced": 2, "dry_run": False}
+    recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
+    orders = ORDERS.format(recent=recent).encode()
+    assert _upload(admin_client, "/admin/orders", orders)[1]["inserted"] == 3
+    changed = orders.replace(b"o1,m-bob,12000", b"o1,m-bob,13000") + f"o4,m-carol,700,{recent},paid,,rice,\n".encode()
+    assert _upload(admin_client, "/admin/orders", changed)[1] == {
+        "kind": "orders", "rows": 4, "inserted": 1, "replaced": 3, "dry_run": False}
+    with admin_client.app.state.sessions() as session:  # type: ignore[attr-defined]
+        assert session.get(ImportedOrder, "o1").amount_cents == 13000
+
+
+def test_dry_run_reports_the_counts_and_changes_nothing(admin_client: TestClient, world: World) -> None:
+    members = _members_body(world)
+    assert _upload(admin_client, "/admin/members", members, "?dry_run=true") == (200, {
+        "kind": "members", "rows": 2, "inserted": 2, "replaced": 0, "dry_run": True})
+    assert _dump(admin_client) == {"imported_members": [], "imported_orders": []}
+    _upload(admin_client, "/admin/members", members)
+    recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 3600))
+    orders = ORDERS.format(recent=recent).encode()
+    _upload(admin_client, "/admin/orders", orders)
+    before = _dump(admin_client)
+    more = orders.replace(b"12000", b"1") + f"o9,m-bob,700,{recent},paid,,rice,\n".encode()
+    assert _upload(admin_client, "/admin/orders", more, "?dry_run=true")[1] == {
+        "kind": "orders", "rows": 4, "inserted": 1, "replaced": 3, "dry_run": True}
+    renamed = members.replace(b"2026-01-05T10:00:00", b"2026-01-04T10:00:00")
+    assert _upload(admin_client, "/admin/members", renamed, "?dry_run=true")[1]["replaced"] == 2
+    assert _dump(admin_client) == before
+
+
+def test_an_address_held_by_another_member_id_is_refused(admin_client: TestClient, world: World) -> None:
+    assert _upload(admin_client, "/admin/members", _members_body(world))[0] == 200
+    before = _dump(admin_client)
+    thief = (f"member_id,address,referrer_id,joined_at\n"
+             f"m-carol,{world.carol.address},,2026-03-01T09:00:00+08:00\n"
+             f"m-mallory,{world.bob.address},,2026-03-01T09:00:00+08:00\n").encode()
+    status, answer = _upload(admin_client, "/admin/members", thief)
+    assert status == 422, answer
+    assert answer["detail"] == (f"members row 2 (member_id 'm-mallory'): address {world.bob.address} already "
+                                "belongs to member_id 'm-bob'; an address stays with one member id")
+    status, answer = _upload(admin_client, "/admin/members", thief, "?dry_run=true")
+    assert status == 422 and "'m-mallory'" in answer["detail"] and "'m-bob'" in answer["detail"]
+    twice = (f"member_id,address,referrer_id,joined_at\n"
+             f"m-carol,{world.carol.address},,2026-03-01T09:00:00+08:00\n"
+             f"m-carla,{world.carol.address},,2026-03-02T09:00:00+08:00\n").encode()
+    status, answer = _upload(admin_client, "/admin/members", twice)
+    assert status == 422 and ":3: address" in answer["detail"], answer
+    assert "member 'm-carla' already belongs to member 'm-carol'" in answer["detail"]
+    assert _dump(admin_client) == before
+
+
+def test_deeply_nested_json_is_refused_before_decoding(admin_client: TestClient, world: World) -> None:
+    """[ x 100,000 once overflowed the C stack (py_ecc's recursion limit): now a 422 naming the bound."""
+    _upload(admin_client, "/admin/members", _members_body(world))
+    deep = b"[" * 100_000 + b"]" * 100_000
+    line = b'{"order_id": "o1", "member_id": "m-bob", "amount_cents": 1, "paid_at": "2026-11-01T00:00:00Z", ' \
+           b'"status": "paid", "product_id": "rice"}\n'
+    status, answer = _upload(admin_client, "/admin/orders", line + deep + b"\n", "?format=jsonl")
+    assert status == 422 and answer["detail"] == "orders line 2: nested deeper than 64 levels (refused before decoding)"
+    target = f"/admin/distributions/{PERIOD}/record"
+    response = admin_client.post(target, content=deep, headers={**_signed("POST", target, deep),
+                                                                 "Content-Type": "text/plain"})
+    assert response.status_code == 422 and "payout record: nested deeper than 64" in response.json()["detail"]
+    ballot = b"[" * 8_000 + b"]" * 8_000  # under the relay's 16 KiB body limit
+    for headers in ({"Content-Type": "application/json"}, {}):
+        response = admin_client.post("/votes/relay", content=ballot, headers=headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"] == ("request body (LINLI_MAX_JSON_DEPTH=64): nested deeper than 64 levels "
+                                             "(refused before decoding)")
+    assert _dump(admin_client)["imported_orders"] == []
+    assert admin_client.get("/status").status_code == 200
