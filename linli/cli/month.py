@@ -10,7 +10,7 @@ from governance.loading import load_coop
 from governance.month import MonthReport, close_month
 from governance.period import Period
 from governance.rules import load_rules
-from linli.cli.month_chain import AdminKeyFile, Out, publish_on_chain
+from linli.cli.month_chain import CHUNK_SIZE, AdminKeyFile, ChunkSize, Out, publish_on_chain
 from linli.cli.options import DeploymentFile, Keystore, Rpc
 
 app = typer.Typer(help="Close a settlement month (月结): points, levels, commission, pool, Merkle root.",
@@ -26,7 +26,7 @@ def close(
     rules: Path = typer.Option(..., "--rules", help="rules TOML file (see `linli rules check`)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Compute and print only; publish nothing on chain."),
     as_json: bool = typer.Option(False, "--json", help="Print the full report (with proofs) as JSON."),
-    out: Out = None, admin_key_file: AdminKeyFile = None,
+    out: Out = None, admin_key_file: AdminKeyFile = None, chunk_size: ChunkSize = CHUNK_SIZE,
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
 ) -> None:
     """Compute the month report; without --dry-run, then mint the awards and publish root and record."""
@@ -37,7 +37,7 @@ def close(
         report = close_month(month, data, rule_book)
     else:  # the RuleBook's voted terms replace the file's; mint, sign, write, publish last
         report = publish_on_chain(month, data, rule_book, out=out, admin_key_file=admin_key_file, rpc=rpc,
-                                  keystore=keystore, deployment=deployment)
+                                  keystore=keystore, deployment=deployment, chunk_size=chunk_size)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

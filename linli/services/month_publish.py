@@ -1,36 +1,69 @@
-"""Put a closed month on chain: mint its points, write the signed payout record and report, publish last.
+"""Put a closed month on chain: mint its points, write the signed record, publish, write the report.
 
-Order matters for recovery. Points go first, in chunks whose batch ids are derived from the period and the
-chunk index (`linli:2026-11:award:0`, …): a chunk already minted is seen with `isIdUsed` and skipped, and
-the token itself refuses a used id, so a re-run never mints twice. The ledger publication comes last: a close
-that fails anywhere before it leaves no published period and can simply be run again.
+Every step can be interrupted (a crash, a SIGKILL, a lost node) and the close simply run again; the chain
+is what the re-run trusts, never a file. Each member's points carry the evidence id
+keccak("points:{period}:{member_id}"), and each chunk's batch id commits to the chunk's exact content
+(`linli.services.period_points.batch_id`). Before sending anything, a close reads the period's awards and
+revocations back from the token's events and compares them, member by member, with what this input calls
+for:
+
+- every movement on chain equals this input's: the members already minted are left out and the rest are
+  minted (a chunk whose id is already used, i.e. the same content, is skipped);
+- any differs (the orders file was edited after points were minted, a member removed…): the close refuses
+  in one line naming the batch and how many members differ, and sends nothing. Points on chain are never
+  re-minted: restore the original files and run it again.
+
+The steps and what a re-run does after dying right after each:
+
+1. mint chunk k of n (one transaction at a time, each awaited: the chain then holds whole chunks 1..k):
+   the re-run mints chunks k+1..n, or refuses if the input changed the points of anyone minted;
+2. all chunks minted: the re-run mints nothing, or refuses as above;
+3. signed record written (atomically: a temporary file renamed over the old one): the re-run rewrites the
+   same bytes (Ed25519 is deterministic), or the new record when only payouts changed, then publishes;
+4. root + record hash published (the last transaction): the re-run finds the period published with this
+   input's record hash, mints nothing and writes the record and report; a different record hash is refused
+   (the ledger is append-only);
+5. report written: the close is complete; running it again rewrites the same files.
+
+A chunk sent but not mined when the process died may land later; its id is then used and the re-run either
+skips it or, if it lands between the re-run's read and send, stops with that revert in one line (run again).
+Revocations (refunds of earlier months) are capped at what the member held before this period's.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from eth_utils import keccak
 
 from chain.errors import ChainError
 from chain.ledger import Ledger
+from chain.points import Movement, Points
 from chain.rules import Rules as RuleBook
 from chain.system import Linli
+from governance.errors import BadInput
 from governance.loading import CoopData
-from governance.month import MemberLine, MonthReport, close_month
+from governance.month import MonthReport, close_month
 from governance.payout_record import SignedRecord, canonical_json, sign_record
 from governance.period import Period
 from governance.rules import Rules
+from linli.services import faults
+from linli.services.period_points import Entry, batch_id, compare, evidence_of, period_movements
 from linli.services.rules_source import differences, with_terms_in_force
 
 Progress = Callable[[int, int], None]
 CHUNK_SIZE = 100  # ~100 awards keep a batch far below a 30M-gas block on every backend
+MAX_CHUNK_SIZE = 500
 
 
 class PeriodAlreadyPublished(ChainError):
-    """The ledger already holds this period; it is append-only."""
+    """The ledger holds this period with another record hash; it is append-only."""
+
+
+class PointsDiffer(ChainError):
+    """The chain holds this period's points as an earlier input minted them, and this input differs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +81,7 @@ class PublishResult:
     record_path: Path
     tx_hash: str
     block_number: int
-
-
-def batch_id(period: str, kind: str, index: int) -> bytes:
-    """The on-chain id of chunk `index` of a period's awards or revocations."""
-    return keccak(f"linli:{period}:{kind}:{index}".encode("utf-8"))
+    resumed: bool = False  # the period was already published with this same record (by an earlier run)
 
 
 def report_path(out_dir: Path, period: str) -> Path:
@@ -71,53 +100,83 @@ def mint_period_points(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> MintResult:
-    """Award each member's positive net points of the month, revoke negative nets (refunds of earlier
-    months, capped at what the member holds); chunks already on chain are skipped."""
+    """Award each member's positive net points of the month and revoke negative nets (refunds of earlier
+    months, capped at what the member held), leaving out what is already on chain exactly as this report
+    says; PointsDiffer, before any transaction, when the chain holds something else for this period."""
+    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise BadInput(f"chunk size must be 1..{MAX_CHUNK_SIZE}, got {chunk_size}")
     sender = sender or linli.chain.signers[0]
+    points = Points(linli)
     lines = sorted(report.members, key=lambda m: m.member_id)
-    awards = [m for m in lines if m.points > 0]
-    revokes = _revocable(linli, [m for m in lines if m.points < 0])
+    chain_moves = period_movements(points, report.period, [m.member_id for m in lines])
+    entries = _entries(points, report, chain_moves)
+    check = compare({e.evidence: e for e in entries}, chain_moves)
+    if check.differing:
+        verb = "awards" if check.first_batch[0].kind == "award" else "revokes"
+        raise PointsDiffer(
+            f"batch {check.name_first_batch(report.period)} on chain {verb} different points than this input: "
+            f"{len(check.differing)} member(s) differ (first {check.differing[0]}); nothing was sent: restore the "
+            f"input files that minted it and run the close again (`linli verify {report.period}` shows the chain)"
+        )
     fn = linli.points.functions
     calls, total = [], 0
-    for kind, batch, make in (("award", [(m, m.points) for m in awards], fn.awardBatch),
-                              ("revoke", revokes, fn.revokeBatch)):
-        for index, chunk in enumerate(_chunks(batch, chunk_size)):
+    for kind, make in (("award", fn.awardBatch), ("revoke", fn.revokeBatch)):
+        for index, chunk in enumerate(_chunks([e for e in entries if e.kind == kind], chunk_size)):
             total += 1
-            bid = batch_id(report.period, kind, index)
-            if linli.tx.call(fn.isIdUsed(bid)):
-                continue
-            calls.append(make(bid, [m.address for m, _ in chunk], [n for _, n in chunk],
-                              [keccak(f"points:{report.period}:{m.member_id}".encode()) for m, _ in chunk]))
+            todo = [(e.address, e.amount, e.evidence) for e in chunk if e.evidence not in check.on_chain]
+            bid = batch_id(report.period, kind, index, todo)
+            if todo and not points.is_id_used(bid):
+                calls.append(make(bid, *(list(column) for column in zip(*todo, strict=True))))
     done = total - len(calls)
     if progress is not None:
         progress(done, total)
-    linli.tx.send_many(calls, sender, progress=None if progress is None else (lambda d, _t: progress(done + d, total)))
-    return MintResult(total, len(calls), sum(m.points for m in awards), sum(n for _, n in revokes))
+    for sent, call in enumerate(calls, start=1):  # one at a time: a crash leaves whole, mined chunks
+        linli.tx.send(call, sender)
+        if progress is not None:
+            progress(done + sent, total)
+        faults.reached(f"mint:{sent}")
+    faults.reached("minted")
+    return MintResult(total, len(calls), sum(e.amount for e in entries if e.kind == "award"),
+                      sum(e.amount for e in entries if e.kind == "revoke"))
 
 
-def _revocable(linli: Linli, lines: Sequence[MemberLine]) -> list[tuple[MemberLine, int]]:
-    """(line, points to take back) — never more than the member holds; nothing when it holds none."""
-    fn = linli.points.functions
+def _entries(points: Points, report: MonthReport, chain_moves: Sequence[Movement]) -> list[Entry]:
+    """What the month calls for, by member id: awards, then revocations no larger than the member held
+    before this period's revocations (its balance now plus what this period already took back)."""
+    taken = {m.evidence: m.amount for m in chain_moves if m.kind == "revoke"}
     out = []
-    for m in lines:
-        held = int(linli.tx.call(fn.balanceOf(m.address)))
-        if min(held, -m.points) > 0:
-            out.append((m, min(held, -m.points)))
+    for m in sorted(report.members, key=lambda line: line.member_id):
+        if m.points > 0:
+            out.append(Entry(report.period, m.member_id, "award", m.address, m.points))
+        elif m.points < 0:
+            held = points.balance(m.address) + taken.get(evidence_of(report.period, m.member_id), 0)
+            if min(held, -m.points) > 0:
+                out.append(Entry(report.period, m.member_id, "revoke", m.address, min(held, -m.points)))
     return out
 
 
-def _chunks(items: Sequence[tuple[MemberLine, int]], size: int) -> list[Sequence[tuple[MemberLine, int]]]:
+def _chunks(items: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def write_month_files(report: MonthReport, record: SignedRecord, out_dir: Path) -> tuple[Path, Path]:
-    """The month report (DESIGN.md "Month report", pretty JSON) and the signed record (canonical bytes)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = report_path(out_dir, report.period), record_path(out_dir, report.period)
-    paths[0].write_text(canonical_json(report.to_json()).decode("utf-8") + "\n", encoding="utf-8")
-    record.save(paths[1])
-    return paths
+def _write_atomically(path: Path, data: bytes) -> Path:
+    """A reader (or a re-run after a kill) sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def write_record(record: SignedRecord, out_dir: Path) -> Path:
+    """The signed payout record, canonical bytes."""
+    return _write_atomically(record_path(Path(out_dir), str(record.content["period"])), record.to_bytes())
+
+
+def write_report(report: MonthReport, out_dir: Path) -> Path:
+    """The month report (canonical JSON with its record hash)."""
+    return _write_atomically(report_path(Path(out_dir), report.period),
+                             canonical_json(report.to_json()) + b"\n")
 
 
 def publish_month(
@@ -130,26 +189,35 @@ def publish_month(
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> PublishResult:
-    """Mint, sign and write the record, then publish root + record hash + totals (the last, atomic step)."""
+    """Mint, write the signed record, publish root + record hash + totals, write the report; a period
+    already published with this report's record hash (an interrupted run) is completed, not refused."""
     ledger = Ledger(linli)
-    if ledger.is_published(report.period):
+    published = ledger.read(report.period)
+    if published is not None and "0x" + published.record_hash.hex() != report.record_hash:
         raise PeriodAlreadyPublished(
-            f"period {report.period} is already published on {linli.chain.rpc}; the ledger is append-only "
-            f"(check it with `linli verify {report.period}`)"
+            f"period {report.period} is already published on {linli.chain.rpc} with record hash "
+            f"0x{published.record_hash.hex()}, and this input gives {report.record_hash}; the ledger is "
+            f"append-only (check it with `linli verify {report.period}`)"
         )
     record = sign_record(report.record(), admin_seed)  # a bad admin key fails here, before any transaction
     mint = mint_period_points(linli, report, sender=sender, chunk_size=chunk_size, progress=progress)
-    paths = write_month_files(report, record, out_dir)
-    receipt = ledger.publish(
-        report.period,
-        gmv_cents=report.gmv_cents,
-        pool_cents=report.pool_cents,
-        member_count=len(report.members),
-        merkle_root=bytes.fromhex(report.merkle_root[2:]),
-        record_hash=bytes.fromhex(report.record_hash[2:]),
-        sender=sender,
-    )
-    return PublishResult(mint, paths[0], paths[1], receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"]))
+    record_file = write_record(record, out_dir)
+    faults.reached("record")
+    if published is None:
+        receipt = ledger.publish(
+            report.period,
+            gmv_cents=report.gmv_cents,
+            pool_cents=report.pool_cents,
+            member_count=len(report.members),
+            merkle_root=bytes.fromhex(report.merkle_root[2:]),
+            record_hash=bytes.fromhex(report.record_hash[2:]),
+            sender=sender,
+        )
+        tx_hash, block = receipt["transactionHash"].to_0x_hex(), int(receipt["blockNumber"])
+    else:
+        tx_hash, block = published.tx_hash, published.block_number
+    faults.reached("published")
+    return PublishResult(mint, write_report(report, out_dir), record_file, tx_hash, block, published is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +235,13 @@ def close_and_publish(
     *,
     admin_seed: bytes | str,
     out_dir: Path,
+    chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
 ) -> ChainClose:
     """`linli month close` without --dry-run: the month computed with the RuleBook's terms in force (what
     members voted), then minted, signed, written and published."""
     terms = RuleBook(linli).read()
     report = close_month(period, data, with_terms_in_force(file_rules, terms))
-    published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out_dir, progress=progress)
+    published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out_dir, chunk_size=chunk_size,
+                              progress=progress)
     return ChainClose(report, published, differences(file_rules, terms))

@@ -96,8 +96,24 @@ def test_a_close_that_fails_at_publication_is_simply_run_again(cli, coop: dict) 
     chain, linli = _linli(coop)
     with chain:
         assert Points(linli).total_supply() == minted and Ledger(linli).is_published("2026-11")
-    twice = _close(cli, coop, 1)
-    assert twice.code == 1 and "period 2026-11 is already published" in twice.error_line
+    twice = _close(cli, coop, 1)  # the same input again: nothing to mint or publish, the files rewritten
+    assert twice.code == 0 and "found already published with this same record" in twice.err
+    chain, linli = _linli(coop)
+    with chain:
+        assert Points(linli).total_supply() == minted
+    changed = _close(cli, coop, 1, orders=_one_order_more(coop))
+    assert changed.code == 1 and "period 2026-11 is already published" in changed.error_line
+    assert "the ledger is append-only" in changed.error_line
+
+
+def _one_order_more(coop: dict) -> Path:
+    """The orders file with one more paid order of the first member (its points and the pool change)."""
+    path = coop["dir"] / "orders-more.csv"
+    lines = Path(coop["orders"]).read_text().splitlines()
+    first = lines[1].split(",")
+    first[0], first[2], first[4], first[5] = "EXTRA-1", "12345", "paid", ""
+    path.write_text("\n".join([*lines, ",".join(first)]) + "\n")
+    return path
 
 
 def test_verify_a_published_month(cli, coop: dict) -> None:
