@@ -132,11 +132,13 @@ def test_uploads_then_the_member_page_shows_the_payout(cli, site: Site) -> None:
 
     run = cli("admin", "upload-members", str(site.coop / "members.csv"), env=site.env)
     assert run.code == 0, run.err
-    assert run.out.strip() == f"imported 10 members from {site.coop / 'members.csv'} into {site.url}"
+    members = site.coop / "members.csv"
+    assert run.out.strip() == f"imported 10 members (10 new, 0 replaced) from {members} into {site.url}"
     run = cli("admin", "upload-orders", str(site.coop / "orders.csv"), "--json", env=site.env)
     assert run.code == 0, run.err
     orders = sum(1 for _ in csv.DictReader((site.coop / "orders.csv").open(encoding="utf-8")))
-    assert json.loads(run.out) == {"kind": "orders", "rows": orders}
+    assert json.loads(run.out) == {"kind": "orders", "rows": orders, "inserted": orders, "replaced": 0,
+                                   "dry_run": False}
     run = cli("admin", "upload-record", PERIOD, str(site.demo.published.record_path), env=site.env)
     assert run.code == 0, run.err
     assert f"accepted the payout record of {PERIOD}: 10 members" in run.out
@@ -157,7 +159,28 @@ def test_json_lines_upload_by_file_suffix(cli, site: Site, tmp_path: Path) -> No
     jsonl.write_text("".join(json.dumps({k: v or None for k, v in r.items()}) + "\n" for r in rows), encoding="utf-8")
     run = cli("admin", "upload-members", str(jsonl), "--json", env=site.env)
     assert run.code == 0, run.err
-    assert json.loads(run.out) == {"kind": "members", "rows": len(rows)}
+    answer = json.loads(run.out)
+    assert answer["rows"] == answer["inserted"] + answer["replaced"] == len(rows) and answer["dry_run"] is False
+
+
+def test_dry_run_prints_the_counts_and_changes_nothing(cli, site: Site, tmp_path: Path) -> None:
+    members = site.coop / "members.csv"
+    assert cli("admin", "upload-members", str(members), env=site.env).code == 0
+    before = site.counts()
+    more = tmp_path / "members.csv"
+    more.write_text(members.read_text(encoding="utf-8") + f"m-new,0x{'ab' * 20},,2026-11-01T00:00:00+08:00\n",
+                    encoding="utf-8")
+    run = cli("admin", "upload-members", str(more), "--dry-run", env=site.env)
+    assert run.code == 0, run.err
+    assert run.out.strip() == (f"dry run: would import 11 members (1 new, 10 replaced) from {more} into {site.url}; "
+                               "nothing changed")
+    run = cli("admin", "upload-orders", str(site.coop / "orders.csv"), "--dry-run", "--json", env=site.env)
+    assert run.code == 0, run.err
+    answer = json.loads(run.out)
+    assert answer["dry_run"] is True and answer["rows"] == answer["inserted"] + answer["replaced"] > 0
+    after = site.counts()
+    assert after.pop("request_nonces") == before.pop("request_nonces") + 2  # two signed requests, nothing else
+    assert after == before
 
 
 def test_wrong_key_is_one_line_with_the_reason_and_changes_nothing(cli, site: Site, tmp_path: Path) -> None:
