@@ -1,8 +1,9 @@
 """`linli verify PERIOD`: check a published month from the chain and the signed payout record only.
 
 Exit 0 only if everything holds: the Ed25519 signature, record hash == on-chain hash, recomputed Merkle root
-== on-chain root, every member's proof, Σ payouts (+ undistributed) == pool, pool == GMV × the rate in force
-when it was published, and the totals in the DistributionPublished event. Anything else: one line, exit 1.
+== on-chain root, every member's proof, every member's points of the period on chain == the record's,
+Σ payouts (+ undistributed) == pool, pool == GMV × the rate in force when it was published, and the totals
+in the DistributionPublished event. Anything else: one line, exit 1.
 """
 from __future__ import annotations
 
@@ -51,8 +52,8 @@ def verify(
         emit_json(result.to_json())
         return
     p = result.publication
-    typer.echo(f"OK {period}: signature, record hash, Merkle root and every proof check out "
-               f"({result.members} members)")
+    typer.echo(f"OK {period}: signature, record hash, Merkle root, every proof and every member's points "
+               f"on chain check out ({result.members} members)")
     typer.echo(f"  GMV {yuan(p.gmv_cents)} yuan, target {yuan(p.target_cents)}, rate {p.pool_rate_bps} bps, "
                f"pool {yuan(p.pool_cents)} = paid {yuan(result.paid_cents)} + undistributed "
                f"{yuan(p.pool_cents - result.paid_cents)}")

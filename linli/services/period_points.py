@@ -76,7 +76,9 @@ class Comparison:
         return "0x" + moves[0].batch_id.hex()
 
 
-def compare(expected: Mapping[bytes, Entry], movements: Sequence[Movement], *, revoke_at_most: bool = False) -> Comparison:
+def compare(
+    expected: Mapping[bytes, Entry], movements: Sequence[Movement], *, revoke_at_most: bool = False
+) -> Comparison:
     """Each evidence id on chain must carry exactly one movement equal to its expected entry (with
     `revoke_at_most`, a revocation may be smaller: it is capped at what the member held)."""
     by_evidence: dict[bytes, list[Movement]] = {}
@@ -102,7 +104,3 @@ def _matches(move: Movement, want: Entry, revoke_at_most: bool) -> bool:
         return False
     return move.amount == want.amount or (revoke_at_most and want.kind == "revoke" and move.amount <= want.amount)
 
-
-def net_on_chain(movements: Sequence[Movement], evidence: bytes) -> int:
-    """Points awarded minus points revoked under one evidence id."""
-    return sum(m.amount if m.kind == "award" else -m.amount for m in movements if m.evidence == evidence)

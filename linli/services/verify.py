@@ -4,7 +4,10 @@ From the chain: the DistributionPublished event of the period (root, record hash
 and the rule book's rate and target in force when it was published). From the record: the content and the
 admin's Ed25519 signature. `governance.payout_record.verify_record` does the arithmetic (signature, record
 hash, every proof, recomputed root, Σ == pool, pool == GMV × rate); this module adds the chain's side and,
-for a member, the ledger's own `verify` call.
+for a member, the ledger's own `verify` call, and checks every member's points of the period on chain (its
+awards and revocations, found by their evidence ids, and everything else in the same batches) against the
+record: a month whose report says other points than the chain holds is not OK. A revocation may be smaller
+than the record's negative points only because it is capped at what the member held.
 """
 from __future__ import annotations
 
@@ -13,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from chain.ledger import Ledger, Publication
+from chain.points import Movement, Points
 from chain.system import Linli
 from governance.errors import VerificationError
 from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from governance.period import Period
+from linli.services.period_points import Entry, compare, period_movements
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,7 @@ def verify_published(
     )
     _same_totals(content, publication)
     lines = content["members"]
+    same_points(linli, period, lines)
     chosen = lines if members is None else [_line(lines, a) for a in members]
     checks = []
     for done, line in enumerate(chosen, start=1):
@@ -105,6 +111,36 @@ def _same_totals(content: Mapping[str, Any], p: Publication) -> None:
                               ("member count", len(content["members"]), p.member_count)):
         if mine != chain:
             raise VerificationError(f"record {name} {mine} differs from the on-chain {name} {chain}")
+
+
+def same_points(linli: Linli, period: str, lines: list[Mapping[str, Any]]) -> None:
+    """VerificationError naming how many members' points on chain for `period` differ from the record."""
+    expected = {e.evidence: e for e in (_entry(period, line) for line in lines) if e is not None}
+    moves = period_movements(Points(linli), period, [line["member_id"] for line in lines])
+    check = compare(expected, moves, revoke_at_most=True)
+    unminted = [e.member_id for ev, e in expected.items() if e.kind == "award" and ev not in check.on_chain
+                and e.member_id not in check.differing]
+    wrong = check.differing + unminted
+    if wrong:
+        record = {line["member_id"]: line["points"] for line in lines}
+        first = wrong[0]
+        address = next((line["address"] for line in lines if line["member_id"] == first), first)
+        raise VerificationError(
+            f"points on chain differ from the record for {len(wrong)} member(s) of {period} (first {first}: "
+            f"record {record.get(first, 0)}, chain {_net(moves, address)}): the published report does not match "
+            "the chain"
+        )
+
+
+def _entry(period: str, line: Mapping[str, Any]) -> Entry | None:
+    points = line["points"]
+    if points == 0:
+        return None
+    return Entry(period, line["member_id"], "award" if points > 0 else "revoke", line["address"], abs(points))
+
+
+def _net(moves: list[Movement], address: str) -> int:
+    return sum(m.amount if m.kind == "award" else -m.amount for m in moves if m.member.lower() == address.lower())
 
 
 def _line(lines: list[Mapping[str, Any]], address: str) -> Mapping[str, Any]:

@@ -87,8 +87,8 @@ def test_chunk_ids_commit_to_the_batch_id(linli: Linli, chain: EmbeddedChain) ->
     would share one id and the second call would revert with ContributionPointsIdAlreadyUsed."""
     points, member = Points(linli), chain.accounts[7]
     for month in ("2026-11", "2026-12"):
-        receipts = points.award_batch([Award(member, 3, evidence_id(f"{month}:m")), Award(member, 4, evidence_id(f"{month}:n"))],
-                                      batch_id=evidence_id(month), chunk_size=1)
+        awards = [Award(member, 3, evidence_id(f"{month}:m")), Award(member, 4, evidence_id(f"{month}:n"))]
+        receipts = points.award_batch(awards, batch_id=evidence_id(month), chunk_size=1)
         assert all(r["status"] == 1 for r in receipts)
     assert points.balance(member) == 14
     for month in ("2026-11", "2026-12"):
