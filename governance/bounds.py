@@ -79,9 +79,11 @@ class OutOfBounds(BadInput):
 
 
 def shown(value: int) -> str:
-    """A number as written, unless it is too long to read on one line."""
+    """A number as written, a field width as 2^n−1, anything else over 40 digits by its length only."""
+    if value > 2**32 and value & (value + 1) == 0:
+        return f"2^{value.bit_length()}−1"
     text = str(value)
-    return text if len(text) <= 80 else f"a number of {len(text.lstrip('-'))} digits"
+    return text if len(text) <= 40 else f"a number of {len(text.lstrip('-'))} digits"
 
 
 def yuan(cents: int) -> str:
@@ -93,9 +95,9 @@ def check_range(value: int, low: int, high: int, why: str = "") -> int:
     """`value` if low <= value <= high, else `OutOfBounds` naming the bound it broke and `why` it exists."""
     note = f" ({why})" if why else ""
     if value < low:
-        raise OutOfBounds(f"{shown(value)} is below the bound {low}{note}")
+        raise OutOfBounds(f"{shown(value)} is below the bound {shown(low)}{note}")
     if value > high:
-        raise OutOfBounds(f"{shown(value)} is above the bound {high}{note}")
+        raise OutOfBounds(f"{shown(value)} is above the bound {shown(high)}{note}")
     return value
 
 

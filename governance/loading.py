@@ -22,8 +22,8 @@ from eth_hash.auto import keccak
 
 from governance import bounded_json
 from governance.bounds import (
-    MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_LINE_CHARS, MAX_TIME_CHARS, OutOfBounds, check_chars, check_number_text,
-    check_order_cents, check_time,
+    MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_LINE_CHARS, MAX_NUMBER_CHARS, MAX_TIME_CHARS, OutOfBounds, check_chars,
+    check_number_text, check_order_cents, check_time,
 )
 from governance.errors import BadFile, BadInput, BadRow
 from governance.gcpause import paused_gc
@@ -35,8 +35,8 @@ ORDER_FIELDS = ("order_id", "member_id", "amount_cents", "paid_at", "status", "r
 ACTIVITY_FIELDS = ("activity_id", "member_id", "kind", "at", "ref", "rating")
 _OPTIONAL = {"referrer_id", "refunded_at", "group_id", "ref", "rating"}
 _CHARS = {"joined_at": MAX_TIME_CHARS, "paid_at": MAX_TIME_CHARS, "refunded_at": MAX_TIME_CHARS,
-          "at": MAX_TIME_CHARS}
-"""Longest text of each field; every other field (ids, ref, address, status, kind, numbers) has MAX_ID_CHARS."""
+          "at": MAX_TIME_CHARS, "amount_cents": MAX_NUMBER_CHARS, "rating": MAX_NUMBER_CHARS}
+"""Longest text of each field; every other field (ids, ref, address, status, kind) has MAX_ID_CHARS."""
 
 _WHOLE = re.compile(r"-?[0-9]+\Z")
 _HEX = frozenset("0123456789abcdefABCDEF")
@@ -295,7 +295,8 @@ def _jsonl_rows(lines: Iterator[str], name: str, fields: tuple[str, ...], bad: l
             continue
         unknown = sorted(set(row) - allowed)
         if unknown:
-            bad.append(BadRow(name, line, unknown[0][:MAX_ID_CHARS], f"unknown field; expected only {', '.join(fields)}"))
+            bad.append(BadRow(name, line, unknown[0][:MAX_ID_CHARS],
+                              f"unknown field; expected only {', '.join(fields)}"))
             continue
         yield line, row
 

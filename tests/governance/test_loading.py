@@ -224,3 +224,83 @@ def test_loading_the_same_files_twice_gives_identical_results(rows) -> None:
         first, second = load_orders(path, members), load_orders(path, load_members(members_file(base)))
         assert first == second
         assert [o.amount_cents for o in first] == [a for a, *_ in rows]
+
+
+def orders_of(tmp_path: Path, rows: list[tuple[str, ...]], members=None) -> pytest.ExceptionInfo[BadFile]:
+    path = write_csv(tmp_path / "orders.csv", ORDER_FIELDS, rows)
+    with pytest.raises(BadFile) as exc:
+        load_orders(path, members or load_members(members_file(tmp_path)))
+    return exc
+
+
+def test_amounts_above_the_per_order_bound_are_bad_rows_naming_the_bound(tmp_path: Path) -> None:
+    huge = [2**62, 2**63, 2**256, 10**40, 10**1000]
+    exc = orders_of(tmp_path, [order_row("O0", amount="1000000000")]
+                    + [order_row(f"O{i}", amount=str(a)) for i, a in enumerate(huge, start=1)])
+    assert bad_rows(exc) == [(line, "amount_cents") for line in range(3, 8)]
+    assert str(exc.value.rows[0]) == (f"{tmp_path / 'orders.csv'}:3: amount_cents: 4611686018427387904 is above "
+                                      "the bound 1000000000 (¥10,000,000.00 per order)")
+    assert exc.value.rows[-1].reason == "1001 characters, above the bound of 40"
+
+
+def test_json_lines_amounts_above_the_bound_are_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    lines = [dict(zip(ORDER_FIELDS, order_row(f"O{i}")), amount_cents=a) for i, a in enumerate([2**62, 2**256])]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    with pytest.raises(BadFile) as exc:
+        load_orders(path, load_members(members_file(tmp_path)))
+    assert bad_rows(exc) == [(1, "amount_cents"), (2, "amount_cents")]
+    assert "is above the bound 1000000000" in exc.value.rows[1].reason
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
+                                  "1999-12-31T23:59:59+00:00", "2101-01-01T09:00:00+08:00"])
+def test_times_outside_2000_to_2100_are_bad_rows_not_overflows(tmp_path: Path, when: str) -> None:
+    rows = [*MEMBERS[:2], ("M3", CAROL, "", when)]
+    with pytest.raises(BadFile) as exc:
+        load_members(members_file(tmp_path, rows))
+    assert bad_rows(exc) == [(4, "joined_at")] and "outside the bound" in exc.value.rows[0].reason
+    exc = orders_of(tmp_path, [order_row(paid=when)])
+    assert bad_rows(exc) == [(2, "paid_at")]
+
+
+def test_ids_longer_than_the_mirror_columns_are_refused(tmp_path: Path) -> None:
+    members_file(tmp_path)
+    exc = orders_of(tmp_path, [order_row("O" * 128), order_row("O" * 129), order_row("O2", product="P" * 129),
+                               order_row("O3", group="G" * 129),
+                               order_row("O4", paid="2026-11-02T10:00:00+08:00" + "0" * 16)])
+    assert bad_rows(exc) == [(3, "order_id"), (4, "product_id"), (5, "group_id"), (6, "paid_at")]
+    assert exc.value.rows[0].reason == "129 characters, above the bound of 128"
+    assert exc.value.rows[3].reason == "41 characters, above the bound of 40"
+
+
+def test_a_csv_field_above_the_field_limit_is_a_bad_row_with_its_line(tmp_path: Path) -> None:
+    members_file(tmp_path)
+    exc = orders_of(tmp_path, [order_row("O1"), order_row("O2", product='"' + "x" * 131_073 + '"')])
+    assert bad_rows(exc) == [(3, "row")]
+    assert "line longer than the bound of 8192 characters" in exc.value.rows[0].reason
+    exc = orders_of(tmp_path, [order_row("O1"), order_row("O2", product='"' + "x\n" * 600 + '"')])
+    assert bad_rows(exc) == [(3 + 1024 // 2, "row")]  # where the field passed 1024 characters
+    assert "a field longer than the bound of 1024 characters" in exc.value.rows[0].reason
+
+
+def test_an_endless_json_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    path = tmp_path / "members.jsonl"
+    path.write_text(json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0]))) + "\n" + "[" * 10_000_000, encoding="utf-8")
+    with pytest.raises(BadFile) as exc:
+        load_members(path)
+    assert bad_rows(exc) == [(2, "row")] and "8192" in exc.value.rows[0].reason
+
+
+def test_deep_or_oversized_json_lines_are_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "members.jsonl"
+    good = json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0])))
+    deep = "[" * 65 + "]" * 65
+    many_digits = '{"member_id": ' + "9" * 5000 + "}"
+    path.write_text("\n".join([good, deep, "[" * 4000, many_digits, '{"member_id": "M9", "address": 1e999}']) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(BadFile) as exc:
+        load_members(path)
+    assert [line for line, _ in bad_rows(exc)] == [2, 3, 4, 5]
+    assert "nested deeper than 64 levels" in exc.value.rows[0].reason
+    assert "4300 digits" in exc.value.rows[2].reason
