@@ -48,3 +48,23 @@ def test_next_previous_and_order_across_years() -> None:
 def test_unknown_timezone() -> None:
     with pytest.raises(BadInput, match="IANA"):
         parse_timezone("China/Beijing")
+
+
+@pytest.mark.parametrize("text", ["0000-01", "0001-01", "1999-12", "2101-01", "9999-12"])
+def test_periods_outside_2000_to_2100_name_the_bound(text: str) -> None:
+    with pytest.raises(BadInput, match=r"is outside the bound 2000\.\.2100"):
+        Period.parse(text)
+
+
+@pytest.mark.parametrize("text", ["10000-01", "٢٠٢٦-11", "2026-11\n", "2026-11x"])
+def test_only_four_ascii_digits_make_a_year(text: str) -> None:
+    if text.strip() == "2026-11":
+        assert Period.parse(text) == Period(2026, 11)
+        return
+    with pytest.raises(BadInput, match="YYYY-MM"):
+        Period.parse(text)
+
+
+def test_the_edge_periods_have_a_start_and_an_end() -> None:
+    first, last = Period.parse("2000-01"), Period.parse("2100-12")
+    assert first.start(SHANGHAI) < last.end(SHANGHAI) == datetime(2100, 12, 31, 16, tzinfo=timezone.utc)

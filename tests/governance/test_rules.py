@@ -1,10 +1,12 @@
 """The rules file: every number in one TOML file, unknown keys and wrong types refused by name."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from governance.bounds import RULE_INT_BOUNDS
 from governance.commission import CommissionRules
 from governance.errors import RulesError
 from governance.pool import PoolRules
@@ -86,3 +88,44 @@ def test_load_rules_refuses_a_file_the_linter_refuses_and_names_the_file(tmp_pat
     path.write_text("[points]\nreview = -1\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"r.toml: points.review"):
         load_rules(path)
+
+
+def _raw_with(key: str, value: int) -> dict:
+    """A rules dict setting `key` (a RULE_INT_BOUNDS key) to `value` and nothing else."""
+    section, *rest = key.split(".")
+    if section == "achievements":
+        return {"achievements": [{"id": "a", "name": "a", "metric": "reviews", rest[0]: value}]}
+    if rest[0] == "tiers":
+        return {"levels": {"tiers": [{"name": "a", "threshold": 0, "retain": 0, rest[1]: value}]}}
+    return {section: {rest[0]: [value] if key == "commission.levels_bps" else value}}
+
+
+@pytest.mark.parametrize("key", sorted(RULE_INT_BOUNDS))
+def test_every_whole_number_is_refused_just_outside_its_bound_naming_key_and_bound(key: str) -> None:
+    low, high, _ = RULE_INT_BOUNDS[key]
+    for value, side in ((low - 1, "below"), (high + 1, "above"), (2**256, "above")):
+        with pytest.raises(RulesError, match=rf"^{re.escape(key.split('.')[0])}\S*: .* is {side} the bound"):
+            parse_rules(_raw_with(key, value))
+
+
+@pytest.mark.parametrize("target", [1, 2**64 - 1])
+def test_the_rulebook_target_range_is_accepted_to_its_edges(target: int) -> None:
+    assert parse_rules({"pool": {"target_cents": target}}).pool.target_cents == target
+
+
+def test_texts_and_lists_are_bounded() -> None:
+    with pytest.raises(RulesError, match="coop.name: 201 characters, above the bound of 200"):
+        parse_rules({"coop": {"name": "邻" * 201}})
+    with pytest.raises(RulesError, match="leaderboards.metrics: 65 entries, above the bound of 64"):
+        parse_rules({"leaderboards": {"metrics": ["sales"] * 65}})
+
+
+def test_oversized_and_deeply_nested_files_are_refused_in_one_line(tmp_path: Path) -> None:
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="larger than the bound of 1048576 bytes"):
+        read_raw(big)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(RulesError, match="nested too deeply"):
+        read_raw(deep)
