@@ -60,3 +60,16 @@ def test_a_rerun_mints_nothing_twice(linli: Linli, tmp_path: Path) -> None:
     second = mint_period_points(linli, report, chunk_size=1)
     assert (first.chunks, first.sent) == (2, 2) and (second.chunks, second.sent) == (2, 0)
     assert Points(linli).total_supply() == supply > 0
+
+
+def test_a_rerun_of_revocations_takes_nothing_back_twice(linli: Linli, tmp_path: Path) -> None:
+    """December's revocation is sized by what A held before it: run again, the same entry (and id) is
+    found on chain and skipped, rather than a smaller one computed from A's lower balance, or a refusal."""
+    data, rules, points = _coop(tmp_path), load_rules(RULES), Points(linli)
+    close_and_publish(linli, Period(2026, 11), data, rules, admin_seed="33" * 32, out_dir=tmp_path)
+    december = close_month(Period(2026, 12), data, rules)
+    a = next(m for m in december.members if m.member_id == "A")
+    first = mint_period_points(linli, december)
+    assert (first.sent, first.points_revoked, points.balance(a.address)) == (1, 500, 200)
+    again = mint_period_points(linli, december)
+    assert (again.chunks, again.sent, again.points_revoked, points.balance(a.address)) == (1, 0, 500, 200)
