@@ -150,3 +150,32 @@ def test_past_votes_are_checkpointed(points, admin, voters):
     chain.mine()
     assert points.getPastVotes(voters[0], before) == 1000
     assert points.getVotes(voters[0]) == 1007
+
+
+def test_revoke_batch_is_idempotent_per_batch(points, admin, voters):
+    points.revokeBatch(b32("refunds-2026-11"), [voters[0]], [100], [b32("r1")], {"from": admin})
+    with brownie.reverts(err("ContributionPointsIdAlreadyUsed", b32("refunds-2026-11"))):
+        points.revokeBatch(b32("refunds-2026-11"), [voters[1]], [100], [b32("r2")], {"from": admin})
+    assert points.getVotes(voters[1]) == 2000
+
+
+def test_batch_rejects_missing_evidence(points, admin, members):
+    with brownie.reverts(err("ContributionPointsBatchLengthMismatch", 2, 2, 1)):
+        points.awardBatch(b32("x"), members[:2], [1, 2], [b32("a")], {"from": admin})
+
+
+def test_zero_revoke_reverts(points, admin, voters):
+    with brownie.reverts(err("ContributionPointsZeroAmount", voters[0])):
+        points.revoke(voters[0], 0, b32("empty refund"), {"from": admin})
+
+
+def test_supports_its_own_interface(points):
+    selectors = ("ISSUER_ROLE()", "isIdUsed(bytes32)", "award(address,uint256,bytes32)",
+                 "awardBatch(bytes32,address[],uint256[],bytes32[])", "revoke(address,uint256,bytes32)",
+                 "revokeBatch(bytes32,address[],uint256[],bytes32[])")
+    interface_id = 0
+    for signature in selectors:
+        interface_id ^= int.from_bytes(web3.keccak(text=signature)[:4], "big")
+    assert points.supportsInterface(interface_id.to_bytes(4, "big"))
+    assert points.supportsInterface("0x01ffc9a7")  # ERC-165 itself
+    assert not points.supportsInterface("0xffffffff")

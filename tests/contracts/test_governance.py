@@ -209,3 +209,29 @@ def test_late_quorum_extends_the_deadline(gov, governor, rule_book, voters, linl
     tx = governor.castVote(proposal_id, FOR, {"from": voters[4]})
     assert "ProposalExtended" in tx.events
     assert governor.proposalDeadline(proposal_id) >= tx.timestamp + linli.params["late_quorum_extension"]
+
+
+def test_new_max_change_applies_from_the_next_execution(gov, rule_book, voters):
+    proposal = gov.propose(
+        [(rule_book, "setMaxRateChange", (3000,)), (rule_book, "setCommissionRate", (2, 2000))],
+        "widen the bound and use it at once",
+        voters[4],
+    )
+    gov.pass_and_queue(proposal, voters[2:5])
+    with brownie.reverts(err("RuleBookRateChangeAboveBound", 500, 2000, 500)):
+        gov.execute(proposal, voters[0])
+    assert (rule_book.maxRateChange(), rule_book.commissionRate(2)) == (500, 500)
+
+
+# ---------------------------------------------------------------- quorum (cached per snapshot)
+
+
+def test_quorum_is_a_tenth_of_the_supply_at_each_snapshot(gov, governor, points, rule_book, admin, voters):
+    first = gov.propose([(rule_book, "setPoolRate", (250,))], "first", voters[4])[0]
+    gov.wait_active(first)
+    governor.castVote(first, FOR, {"from": voters[4]})  # caches the quorum of the first snapshot
+    points.award(voters[0], 5000, b32("quorum-growth"), {"from": admin})
+    second = gov.propose([(rule_book, "setPoolRate", (300,))], "second", voters[4])[0]
+    gov.wait_active(second)
+    assert governor.quorum(governor.proposalSnapshot(first)) == 15000 // 10
+    assert governor.quorum(governor.proposalSnapshot(second)) == 20000 // 10

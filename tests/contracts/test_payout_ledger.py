@@ -92,3 +92,28 @@ def test_wrong_amount_or_period_does_not_verify(ledger, admin, tree, payouts):
     account, amount = payouts[0]
     assert not ledger.verify(202611, account, amount + 1, proof(account, amount))
     assert not ledger.verify(202612, account, amount, proof(account, amount))
+
+
+def test_month_without_pool_cannot_be_published_again(ledger, admin):
+    # A month below target has no payouts (zero root): it is still published once and for all.
+    ledger.publish(202611, 9_999_999, 0, 0, b"\x00" * 32, b32("record"), {"from": admin})
+    with brownie.reverts(err("PayoutLedgerPeriodAlreadyPublished", 202611)):
+        ledger.publish(202611, GMV, POOL, 7, b32("late root"), b32("other record"), {"from": admin})
+    assert list(ledger.distribution(202611)) == ["0x" + "00" * 32, "0x" + b32("record").hex()]
+
+
+def test_gmv_exactly_at_target_pays_the_pool(ledger, admin):
+    with brownie.reverts(err("PayoutLedgerPoolMismatch", 0, 10_000_000 * 200 // 10_000)):
+        ledger.publish(202611, 10_000_000, 0, 0, b"\x00" * 32, b32("record"), {"from": admin})
+    ledger.publish(202611, 10_000_000, 200_000, 3, b32("root"), b32("record"), {"from": admin})
+
+
+def test_pool_below_the_rule_book_reverts(ledger, admin):
+    with brownie.reverts(err("PayoutLedgerPoolMismatch", POOL - 1, POOL)):
+        ledger.publish(202611, GMV, POOL - 1, 7, b32("root"), b32("record"), {"from": admin})
+
+
+@pytest.mark.parametrize("period", [200001, 999912, 202601, 202612])
+def test_first_and_last_valid_periods(ledger, admin, period):
+    ledger.publish(period, GMV, POOL, 7, b32("root"), b32("record"), {"from": admin})
+    assert ledger.isPublished(period)

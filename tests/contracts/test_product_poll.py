@@ -2,6 +2,7 @@
 
 import brownie
 import pytest
+from brownie import web3
 
 from contract_helpers import b32, err
 
@@ -102,3 +103,23 @@ def test_winners_listed_by_a_proposal(product_poll, opened, rule_book, voters, g
     gov.pass_and_queue(proposal, voters[2:5])
     gov.execute(proposal, voters[0])
     assert [rule_book.isProduct(c) for c in CANDIDATES] == [False, True, False, True]
+
+
+def test_option_count_and_top_n_bounds_are_inclusive(product_poll, voters):
+    options = [b32(f"product:{i}") for i in range(product_poll.MAX_OPTIONS())]
+    tx = product_poll.createPoll(options, len(options), "every product", {"from": voters[0]})
+    assert len(product_poll.poll(tx.return_value)[0]) == 64
+    with brownie.reverts(err("ProductPollInvalidOptionCount", 65, 64)):
+        product_poll.createPoll([*options, b32("product:64")], 1, "", {"from": voters[0]})
+
+
+def test_approval_open_until_the_deadline_itself(product_poll, opened, voters, gov):
+    poll_id, _ = opened
+    _, _, snapshot, deadline = product_poll.poll(poll_id)
+    gov.sleep_until(deadline - 30)
+    web3.provider.make_request("evm_setNextBlockTimestamp", [deadline])
+    tx = product_poll.approve(poll_id, _bits(1), {"from": voters[0]})
+    assert tx.timestamp == deadline and list(product_poll.tallies(poll_id)) == [0, 1000, 0, 0]
+    gov.sleep_until(deadline + 1)
+    with brownie.reverts(revert_pattern=rf"ProductPollNotActive: {poll_id}, \d+, {snapshot}, {deadline}"):
+        product_poll.approve(poll_id, _bits(1), {"from": voters[1]})

@@ -131,3 +131,48 @@ def test_constructor_rejects_out_of_bounds_rules(admin, writer):
         RuleBook.deploy(writer, 1000, 2500, 200, 1, 500, {"from": admin})
     with brownie.reverts(err("RuleBookPoolRateOutOfBounds", 50, 100, 300)):
         RuleBook.deploy(writer, 1000, 500, 50, 1, 500, {"from": admin})
+
+
+def test_level1_change_keeps_the_sum_at_most_30_percent(book, writer):
+    # The sum bound holds whichever level moves (level 2 is 5%: level 1 may reach 25%, not more).
+    book.setMaxRateChange(3000, {"from": writer})
+    brownie.chain.sleep(1)
+    with brownie.reverts(err("RuleBookRateAboveBound", 1, 2501, 2500)):
+        book.setCommissionRate(1, 2501, {"from": writer})
+    book.setCommissionRate(1, 2500, {"from": writer})
+    assert list(book.commissionRates()) == [2500, 500, 3000]  # exactly 30% is lawful
+
+
+def test_constructor_checks_level1_against_the_sum(admin, writer):
+    with brownie.reverts(err("RuleBookRateAboveBound", 1, 3001, 3000)):
+        RuleBook.deploy(writer, 3001, 0, 200, 1, 500, {"from": admin})
+
+
+def test_a_change_of_exactly_the_maximum_is_allowed(book, writer):
+    book.setCommissionRate(1, 1500, {"from": writer})
+    assert book.commissionRate(1) == 1500
+
+
+def test_bounds_are_inclusive(book, writer):
+    book.setPoolRate(100, {"from": writer})
+    brownie.chain.sleep(1)
+    book.setPoolRate(300, {"from": writer})
+    book.setGmvTarget(2**64 - 1, {"from": writer})
+    with brownie.reverts(err("RuleBookGmvTargetOutOfBounds", 2**64, 1, 2**64 - 1)):
+        book.setGmvTarget(2**64, {"from": writer})
+    book.setMaxRateChange(1, {"from": writer})
+    with brownie.reverts(err("RuleBookMaxChangeOutOfBounds", 0, 1, 3000)):
+        book.setMaxRateChange(0, {"from": writer})
+    assert (book.poolRate(), book.gmvTarget(), book.maxRateChange()) == (300, 2**64 - 1, 1)
+
+
+def test_zero_product_id_reverts(book, writer):
+    with brownie.reverts(err("RuleBookZeroProductField", b"\x00" * 32, b32("m"))):
+        book.addProduct(b"\x00" * 32, b32("m"), {"from": writer})
+
+
+def test_removed_product_has_no_metadata(book, writer):
+    rice = b32("rice-5kg")
+    book.addProduct(rice, b32("m"), {"from": writer})
+    book.removeProduct(rice, {"from": writer})
+    assert book.productMetadata(rice) == "0x" + "00" * 32
