@@ -50,10 +50,11 @@ MAX_ID_CHARS = 128
 """member_id, order_id, product_id, group_id, activity_id, ref: the mirror stores them as VARCHAR(128)."""
 MAX_TIME_CHARS = 40
 """An ISO 8601 time with offset and microseconds has 32 characters; the mirror stores 40."""
-MAX_NUMBER_CHARS = 40
-"""Digits of a whole number field: far above any bound here, far below int()'s 4300-digit limit."""
 MAX_FIELD_CHARS = 1024
 """csv.field_size_limit: no legitimate field is longer than an id (128); the module's default is 131,072."""
+MAX_NUMBER_CHARS = MAX_FIELD_CHARS
+"""Characters of a whole number field: below int()'s 4300-digit limit, so a huge number is still read and
+refused by its value's bound (which names the bound in cents and yuan) rather than by its length."""
 MAX_LINE_CHARS = 8192
 """One JSON Lines row: eight fields of at most MAX_FIELD_CHARS each."""
 
@@ -112,13 +113,6 @@ def check_chars(text: str, limit: int) -> str:
     """`text` if it has at most `limit` characters."""
     if len(text) > limit:
         raise OutOfBounds(f"{len(text)} characters, above the bound of {limit}")
-    return text
-
-
-def check_number_text(text: str) -> str:
-    """The digits of a whole number before `int()` reads them (which refuses more than 4300 digits)."""
-    if len(text) > MAX_NUMBER_CHARS:
-        raise OutOfBounds(f"a number of {len(text)} characters, above the bound of {MAX_NUMBER_CHARS}")
     return text
 
 

@@ -81,3 +81,38 @@ def test_a_bad_period(monkeypatch, capsys) -> None:
 def test_help() -> None:
     result = runner.invoke(app, ["month", "close", "--help"])
     assert result.exit_code == 0 and "--dry-run" in result.output and "--members" in result.output
+
+
+@pytest.mark.parametrize(("period", "reason"), [
+    ("0000-01", "year 0 is outside the bound 2000..2100"), ("9999-12", "year 9999 is outside the bound 2000..2100"),
+    ("10000-01", "YYYY-MM"), ("2026-13", "YYYY-MM"), ("2026-1", "YYYY-MM"),
+])
+def test_periods_out_of_range_are_one_line(period: str, reason: str, monkeypatch, capsys) -> None:
+    argv = args()
+    argv[2] = period
+    assert reason in run_main([*argv, "--dry-run"], monkeypatch, capsys)
+
+
+def _copy_with(tmp_path: Path, name: str, line: int, old: str, new: str) -> None:
+    for each in ("members.csv", "orders.csv", "activities.csv"):
+        shutil.copy(EXAMPLES / each, tmp_path / each)
+    rows = (tmp_path / name).read_text(encoding="utf-8").splitlines()
+    assert old in rows[line - 1]
+    rows[line - 1] = rows[line - 1].replace(old, new, 1)
+    (tmp_path / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "old", "new", "reason"), [
+    ("orders.csv", ",1760,", f",{2**256},", "orders.csv:2: amount_cents: a number of 78 digits is above the bound"),
+    ("orders.csv", ",1760,", f",{2**62},", "orders.csv:2: amount_cents: 4611686018427387904 is above the bound "
+                                           "1000000000 (¥10,000,000.00 per order)"),
+    ("orders.csv", "2026-11-01T10:49:36+08:00", "0001-01-01T00:00:00+14:00",
+     "orders.csv:2: paid_at: year 1 is outside"),
+    ("orders.csv", "2026-11-01T10:49:36+08:00", "9999-12-31T23:59:59-14:00", "orders.csv:2: paid_at: year 9999"),
+    ("orders.csv", "P-pork-1kg", '"' + "x" * 131_073 + '"', "orders.csv:2: row: line longer than the bound"),
+    ("members.csv", "2025-09-27T00:00:00+08:00", "0001-01-01T00:00:00+14:00", "members.csv:2: joined_at: year 1"),
+])
+def test_hostile_values_in_files_are_one_line_naming_file_line_field_and_bound(
+        tmp_path: Path, name: str, old: str, new: str, reason: str, monkeypatch, capsys) -> None:
+    _copy_with(tmp_path, name, 2, old, new)
+    assert reason in run_main([*args(tmp_path), "--dry-run"], monkeypatch, capsys)

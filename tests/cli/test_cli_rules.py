@@ -72,3 +72,35 @@ def test_an_unreadable_file_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: 
 def test_help() -> None:
     result = runner.invoke(app, ["rules", "check", "--help"])
     assert result.exit_code == 0 and "--strict" in result.output
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("0", "pool.target_cents: 0 is below the bound 1"),
+    (str(2**64), "pool.target_cents: 18446744073709551616 is above the bound 2^64−1"),
+    (str(2**256), "pool.target_cents: a number of 78 digits is above the bound 2^64−1"),
+])
+def test_a_target_the_rulebook_would_revert_on_is_refused(tmp_path: Path, value: str, reason: str) -> None:
+    text = (EXAMPLES / "rules.toml").read_text(encoding="utf-8").replace("target_cents = 1000000 ",
+                                                                         f"target_cents = {value} ")
+    result = runner.invoke(app, ["rules", "check", str(write(tmp_path, text))])
+    assert result.exit_code == 1
+    assert f"ERROR {reason}" in result.output and "unusable: refused" in result.output
+
+
+def test_the_rulebook_edges_pass(tmp_path: Path) -> None:
+    text = (EXAMPLES / "rules.toml").read_text(encoding="utf-8").replace("target_cents = 1000000 ",
+                                                                         f"target_cents = {2**64 - 1} ")
+    result = runner.invoke(app, ["rules", "check", str(write(tmp_path, text.replace("rate_bps = 200 ",
+                                                                                    "rate_bps = 300 ")))])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_deeply_nested_file_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    monkeypatch.setattr(sys, "argv", ["linli", "rules", "check", str(path)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {path}: nested too deeply to be a rules file\n"

@@ -240,7 +240,10 @@ def test_amounts_above_the_per_order_bound_are_bad_rows_naming_the_bound(tmp_pat
     assert bad_rows(exc) == [(line, "amount_cents") for line in range(3, 8)]
     assert str(exc.value.rows[0]) == (f"{tmp_path / 'orders.csv'}:3: amount_cents: 4611686018427387904 is above "
                                       "the bound 1000000000 (¥10,000,000.00 per order)")
-    assert exc.value.rows[-1].reason == "1001 characters, above the bound of 40"
+    assert exc.value.rows[-1].reason == ("a number of 1001 digits is above the bound 1000000000 "
+                                         "(¥10,000,000.00 per order)")
+    exc = orders_of(tmp_path, [order_row(amount="9" * 1025)])
+    assert exc.value.rows[0].reason.startswith("a field longer than the bound of 1024 characters")
 
 
 def test_json_lines_amounts_above_the_bound_are_refused_too(tmp_path: Path) -> None:
