@@ -355,8 +355,11 @@ MALFORMED_CSV: list[tuple[str, Callable[[World], bytes], int, str]] = [
     ("nul-in-time", lambda w: _members_csv(w, "m-alice,{alice},,2026-01-05T10:00:00+08:00\0\n"), 2, "joined_at"),
     ("invalid-utf8", lambda w: _members_csv(w, "m-alice,{alice},,2026-01-05T10:00:00+08:00\n")
      + b"m-\xff\xfe,0x" + b"1" * 40 + b",,2026-01-05T10:00:00+08:00\n", 3, "member_id"),
-    ("200KB-field", lambda w: _members_csv(w, "m-" + "x" * 200_000 + ",{alice},,2026-01-05T10:00:00+08:00\n"),
+    ("2KB-field", lambda w: _members_csv(w, "m-" + "x" * 2_000 + ",{alice},,2026-01-05T10:00:00+08:00\n"),
      2, "member_id"),
+    # past the line bound reading stops before the fields are split: the line is named as a whole
+    ("200KB-field", lambda w: _members_csv(w, "m-" + "x" * 200_000 + ",{alice},,2026-01-05T10:00:00+08:00\n"),
+     2, "row"),
     ("unclosed-quote", lambda w: _members_csv(w, 'm-alice,"{alice},,2026-01-05T10:00:00+08:00\n'), 2, "row"),
     ("empty", lambda w: b"", 1, "header"),
     ("bom-inside", lambda w: _members_csv(w, "\ufeffm-bom,0x" + "12" * 20 + ",,2026-01-05T10:00:00+08:00\n"), 2,
@@ -421,11 +424,15 @@ def test_every_route_with_junk_params_answers_without_a_server_error(server: Ser
                 for value in JUNK:
                     params = {name: value for name in query}
                     body = JUNK_BODIES[len(value) % len(JUNK_BODIES)] if method == "post" else None
-                    response = client.request(method.upper(), _junk_path(template, value), params=params,
-                                              content=body, headers={"Content-Type": "application/json"})
+                    try:
+                        response = client.request(method.upper(), _junk_path(template, value), params=params,
+                                                  content=body, headers={"Content-Type": "application/json"})
+                    except httpx.TransportError as exc:  # a dropped connection is as bad as a 5xx
+                        failures.append(f"{method.upper()} {template} {value[:40]!r} {body!r}: {exc!r}")
+                        continue
                     if response.status_code >= 500:
-                        failures.append(f"{method.upper()} {template} {value[:40]!r}: {response.status_code} "
-                                        f"{response.text[:200]}")
+                        failures.append(f"{method.upper()} {template} {value[:40]!r} {body!r}: "
+                                        f"{response.status_code} {response.text[:200]}")
     assert not failures, "\n".join(failures)
     assert_alive(server)
 
