@@ -84,7 +84,7 @@ def import_members(session: Session, body: IO[bytes], fmt: str, *, dry_run: bool
     """Upsert members by member_id; referrers must be in the same file (the loader checks the tree)."""
     path = _staged(body, fmt, "members", max_depth)
     try:
-        members = load_members(path)
+        members = load_members(path, name=f"members upload ({fmt})")
     finally:
         path.unlink(missing_ok=True)
     rows = {m.address: (number, m) for number, m in enumerate(members.values(), start=1)}
@@ -114,7 +114,7 @@ def import_orders(session: Session, body: IO[bytes], fmt: str, *, dry_run: bool 
     }
     path = _staged(body, fmt, "orders", max_depth)
     try:
-        orders = load_orders(path, known_members)
+        orders = load_orders(path, known_members, name=f"orders upload ({fmt})")
     finally:
         path.unlink(missing_ok=True)
     known = _existing(session, ImportedOrder.order_id, (o.order_id for o in orders))

@@ -65,5 +65,7 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "JSON", 
         return json.loads(text, **kwargs)
     except json.JSONDecodeError as exc:
         raise BadInput(f"{what}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except ValueError as exc:  # an integer of more digits than int() converts (sys.get_int_max_str_digits)
+        raise BadInput(f"{what}: {exc}") from None
     except RecursionError:  # only reachable if the interpreter's limit is below max_depth
         raise TooDeep(f"{what}: nested too deeply to decode") from None

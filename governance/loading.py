@@ -74,10 +74,10 @@ def load_coop(members: Path | str, orders: Path | str, activities: Path | str) -
         return CoopData(by_id, order_rows, load_activities(activities, by_id, order_rows))
 
 
-def load_members(path: Path | str) -> dict[MemberId, Member]:
+def load_members(path: Path | str, *, name: str | None = None) -> dict[MemberId, Member]:
     """Members by id, checking ids, addresses, join times and referrers (known, not oneself, joined
-    earlier, no cycles)."""
-    name = str(path)
+    earlier, no cycles). Errors name the file as `name` (default: its path)."""
+    name = name or str(path)
     bad: list[BadRow] = []
     parsed: list[tuple[int, Member]] = []
     for line, row in _rows(path, MEMBER_FIELDS, bad):
@@ -125,9 +125,11 @@ def load_members(path: Path | str) -> dict[MemberId, Member]:
     return members
 
 
-def load_orders(path: Path | str, members: Mapping[MemberId, Member]) -> tuple[Order, ...]:
-    """Orders, checking buyer, amount, times, status and refund consistency, and unique order ids."""
-    name = str(path)
+def load_orders(path: Path | str, members: Mapping[MemberId, Member], *, name: str | None = None
+                ) -> tuple[Order, ...]:
+    """Orders, checking buyer, amount, times, status and refund consistency, and unique order ids. Errors name
+    the file as `name` (default: its path)."""
+    name = name or str(path)
     bad: list[BadRow] = []
     orders: list[Order] = []
     first_line: dict[str, int] = {}

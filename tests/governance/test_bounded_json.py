@@ -94,3 +94,8 @@ def test_a_100000_deep_body_is_refused_without_crashing_the_process() -> None:
     child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert child.returncode == 0, child.stderr
     assert child.stdout.splitlines() == ["JSON: nested deeper than 64 levels (refused before decoding)"] * 3
+
+
+def test_a_number_beyond_ints_digit_limit_is_bad_input_not_a_plain_value_error() -> None:
+    with pytest.raises(BadInput, match="upload: .*digits"):
+        loads("[" + "9" * 5000 + "]", what="upload")
