@@ -31,12 +31,12 @@ class NonceAuthority(Protocol):
 
 def is_stale_nonce(exc: BaseException) -> bool:
     """True when `exc` (or what caused it) is a node refusing a nonce another sender used first."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if any(word in str(seen).lower() for word in STALE_NONCE_WORDS):
-            return True
-        seen = seen.__cause__
-    return False
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and link not in chain:  # a cause chain may loop back on itself
+        chain.append(link)
+        link = link.__cause__
+    return any(word in str(e).lower() for e in chain for word in STALE_NONCE_WORDS)
 
 
 class NonceManager:

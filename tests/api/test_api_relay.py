@@ -1,16 +1,29 @@
 """POST /votes/relay: a member's EIP-712 ballot is checked against the chain, then sent with castVoteBySig
-at the relayer's expense. Chain state is restored after each test (Anvil snapshot)."""
+at the relayer's expense. Chain state is restored after each test (Anvil snapshot). Each refusal has its own
+status: 422 a malformed ballot (naming the field and its bound), 409 not active or already voted (also when a
+race is only caught by the governor at send time), 502 a refusal by the chain at send time (the governor's
+decoded reason, or the node's), 503 an unreachable chain."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from eth_account import Account
+from eth_account.signers.local import LocalAccount
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.indexer import Indexer
+from api.relay import RelayRefused, send
+from api.schemas import BallotIn
 from api.source import ChainSource
+from chain.ballots import MAX_UINT256, SECP256K1_N, BallotDomain, SignedBallot, ballot_signer, sign_ballot
 from chain.governor import Governance, Support
+from chain.nodes import LocalNode
+from chain.retry import RetryPolicy
+from chain.rpc import RpcChain
 from chain.system import Linli
 from api_support import MakeApp
 from api_world import World
@@ -76,3 +89,117 @@ def test_relaying_off_without_a_relayer_key(make_app: MakeApp, backend: str, wor
     with TestClient(make_app(backend, synced=False, relayer_key=None)) as client:
         response = client.post("/votes/relay", json=_ballot(world, world.dave))
         assert response.status_code == 503 and "LINLI_PRIVATE_KEY" in response.json()["detail"]
+
+
+def _with_v(ballot: dict[str, Any], v: int) -> dict[str, Any]:
+    return {**ballot, "signature": ballot["signature"][:-2] + f"{v:02x}"}
+
+
+def _high_s(ballot: dict[str, Any]) -> dict[str, Any]:
+    """The same signature in its other valid ECDSA form (s' = n - s, v flipped): refused by OZ's ECDSA."""
+    raw = bytes.fromhex(ballot["signature"][2:])
+    s = SECP256K1_N - int.from_bytes(raw[32:64], "big")
+    return {**ballot, "signature": "0x" + (raw[:32] + s.to_bytes(32, "big") + bytes([55 - raw[64]])).hex()}
+
+
+MALFORMED = {
+    "proposal id 2^256": (lambda b: {**b, "proposal_id": str(2**256)}, "proposal_id", "2^256-1"),
+    "negative proposal id": (lambda b: {**b, "proposal_id": "-1"}, "proposal_id", "pattern"),
+    "79-digit proposal id": (lambda b: {**b, "proposal_id": "9" * 79}, "proposal_id", "pattern"),
+    "nonce 2^256": (lambda b: {**b, "nonce": str(2**256)}, "nonce", "2^256-1"),
+    "support 3": (lambda b: {**b, "support": 3}, "support", "2"),
+    "support -1": (lambda b: {**b, "support": -1}, "support", "0"),
+    "v 29": (lambda b: _with_v(b, 29), "signature", "v must be 27 or 28"),
+    "v 2": (lambda b: _with_v(b, 2), "signature", "v must be 27 or 28"),
+    "high s": (_high_s, "signature", "half the secp256k1 order"),
+    "r zero": (lambda b: {**b, "signature": "0x" + "00" * 32 + b["signature"][66:]}, "signature", "signature r"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_malformed_ballot_is_422_naming_field_and_bound(relay_client: TestClient, world: World, case: str) -> None:
+    change, field, bound = MALFORMED[case]
+    response = relay_client.post("/votes/relay", json=change(_ballot(world, world.dave)))
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", field] and bound in error["msg"], error
+    assert not Governance(world.linli).has_voted(world.active.id, world.dave.address)
+
+
+def test_signature_recovering_no_key_is_422(relay_client: TestClient, world: World) -> None:
+    ballot = _ballot(world, world.dave)
+    no_point = {**ballot, "signature": "0x" + (5).to_bytes(32, "big").hex() + ballot["signature"][66:]}
+    response = relay_client.post("/votes/relay", json=no_point)
+    assert response.status_code == 422 and "recovers no key" in response.json()["detail"], response.text
+
+
+def test_recovery_id_as_v_is_accepted(relay_client: TestClient, world: World) -> None:
+    ballot = _ballot(world, world.dave, support=Support.ABSTAIN)
+    v = int(ballot["signature"][-2:], 16)
+    response = relay_client.post("/votes/relay", json=_with_v(ballot, v - 27))
+    assert response.status_code == 200, response.text
+    assert Governance(world.linli).has_voted(world.active.id, world.dave.address)
+    assert Governance(world.linli).tally(world.active.id).abstain == 100
+
+
+KEYS = st.integers(min_value=1, max_value=SECP256K1_N - 1).map(lambda k: Account.from_key(k.to_bytes(32, "big")))
+
+
+@settings(max_examples=25, deadline=None)
+@given(voter=KEYS, proposal_id=st.integers(0, MAX_UINT256), support=st.integers(0, 2), nonce=st.integers(0, 2**64))
+def test_both_forms_of_v_read_as_one_signature_of_the_voter(voter: LocalAccount, proposal_id: int, support: int,
+                                                            nonce: int) -> None:
+    fixed = BallotDomain("CommunityGovernor", "1", 31337, "0x" + "ab" * 20)  # no chain needed
+    signed = sign_ballot(fixed, voter, proposal_id, support, nonce).to_json()
+    recovery_id = _with_v(signed, int(signed["signature"][-2:], 16) - 27)
+    for form in (signed, recovery_id):
+        read = SignedBallot.from_json(BallotIn.model_validate(form).model_dump())
+        assert read.signature.hex() == signed["signature"][2:]
+        assert ballot_signer(fixed, read) == voter.address
+
+
+def test_node_refusal_at_send_is_502_with_its_reason(relay_client: TestClient, world: World, relayer: Linli) -> None:
+    world.chain.w3.provider.make_request("anvil_setBalance", [relayer.chain.accounts[0], "0x0"])  # type: ignore[arg-type]
+    response = relay_client.post("/votes/relay", json=_ballot(world, world.dave))
+    assert response.status_code == 502 and "insufficient funds" in response.json()["detail"].lower(), response.text
+    assert not Governance(world.linli).has_voted(world.active.id, world.dave.address)
+
+
+def test_governor_revert_at_send_is_502_with_decoded_reason(relay_client: TestClient, world: World,
+                                                            relayer: Linli) -> None:
+    """A ballot that passed the checks but is signed over a nonce the governor does not expect (as when the
+    voter's nonce moves between check and send): the governor's own error, by name."""
+    gov = Governance(relayer)
+    domain = gov.ballot_domain()
+    nonce = int(relayer.tx.call(relayer.governor.functions.nonces(world.dave.address)))
+    ahead = sign_ballot(domain, world.dave, world.active.id, int(Support.FOR), nonce + 1)
+    with pytest.raises(RelayRefused) as refused:
+        send(gov, relayer, ahead, domain=domain)
+    assert refused.value.status == 502 and "GovernorInvalidSignature" in refused.value.reason, refused.value.reason
+    assert not gov.has_voted(world.active.id, world.dave.address)
+
+
+def test_governor_revert_after_a_race_is_409(relay_client: TestClient, world: World, relayer: Linli) -> None:
+    """The same ballot again after it was counted (two relays racing past the checks): the governor refuses
+    it at send time, and the chain, asked again, says why: already voted."""
+    ballot = _ballot(world, world.dave)
+    assert relay_client.post("/votes/relay", json=ballot).status_code == 200
+    with pytest.raises(RelayRefused) as refused:
+        send(Governance(relayer), relayer, SignedBallot.from_json(ballot))
+    assert refused.value.status == 409 and "already voted" in refused.value.reason, refused.value.reason
+
+
+def test_unreachable_chain_is_503(make_app: MakeApp, backend: str, world: World) -> None:
+    """A node holding the world's state (dumped and loaded) that stops after the API has started."""
+    state = world.chain.w3.provider.make_request("anvil_dumpState", [])["result"]  # type: ignore[arg-type]
+    node = LocalNode("anvil").start()
+    try:
+        copy = RpcChain(node.url, [world.chain.signers[6]], name="copy", retry=RetryPolicy(attempts=2, base_delay=0.05))
+        copy.w3.provider.make_request("anvil_loadState", [state])  # type: ignore[arg-type]
+        linli = Linli.attach(copy, world.linli.deployment)
+        with TestClient(make_app(backend, linli=linli)) as client:
+            node.stop()
+            response = client.post("/votes/relay", json=_ballot(world, world.dave))
+    finally:
+        node.stop()
+    assert response.status_code == 503 and node.url in response.json()["detail"], response.text
