@@ -25,6 +25,9 @@ GWEI = 10**9
 class Chain(ABC):
     """A connected chain. `signers[0]` is the default sender (deployer, admin)."""
 
+    #: The block gas estimates run on: "pending" reads state and clock together (chain.transactions says why).
+    estimate_block = "pending"
+
     def __init__(
         self,
         w3: Web3,

@@ -2,7 +2,10 @@
 
 Nodes report reverts in different shapes (Anvil and Ganache as JSON-RPC error data, Ganache's gas estimate
 as a dict with `result`, the in-process eth-tester only as text holding a bytes repr); `revert_data` digs the
-raw bytes out of whichever shape arrived so one decoder can name the error.
+raw bytes out of whichever shape arrived so one decoder can name the error. A revert that carries no bytes
+at all (web3's ContractLogicError with data None or "0x", a JSON-RPC error of code 3, eth-tester's
+TransactionFailed, Anvil's `EVM error …` halts such as an invalid opcode, any message saying "revert") is
+still a revert: empty data, never a raw web3 exception; the node's own words go into the message.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+from web3.exceptions import ContractLogicError
 
 from chain.errors import ContractCustomError, TransactionReverted
 
@@ -24,6 +28,8 @@ _PANIC_REASONS = {
     0x32: "array index out of bounds", 0x41: "out of memory", 0x51: "call to an invalid internal function",
 }
 _TESTER_PREFIX = "execution reverted: "
+_EXECUTION_REVERTED = 3  # the JSON-RPC error code nodes give a reverted eth_call / eth_estimateGas
+_HALT_PREFIX = "evm error"  # Anvil (revm) on a halt without revert data: invalid opcode, stack underflow, …
 
 
 def _abi_type(param: Mapping[str, Any]) -> str:
@@ -65,12 +71,15 @@ class RevertDecoder:
             return None
         return None
 
-    def to_error(self, data: bytes, *, context: str, tx_hash: str | None = None) -> TransactionReverted:
-        """The Linli exception for this revert: named when decodable, raw hex otherwise."""
+    def to_error(
+        self, data: bytes, *, context: str, tx_hash: str | None = None, node_said: str = ""
+    ) -> TransactionReverted:
+        """The Linli exception for this revert: named when decodable, raw hex otherwise (with `node_said`,
+        the node's message, when there are no bytes to show)."""
         decoded = self.decode(data)
         if decoded is not None:
             return ContractCustomError(decoded[0], decoded[1], context=context, data=data, tx_hash=tx_hash)
-        shown = f"0x{data.hex()}" if data else "no revert data"
+        shown = f"0x{data.hex()}" if data else "no revert data" + (f"; node: {node_said}" if node_said else "")
         return TransactionReverted(f"{context}: reverted ({shown})", data=data, tx_hash=tx_hash)
 
 
@@ -90,18 +99,36 @@ def revert_data(exc: BaseException) -> bytes | None:
         if found is not None:
             return found
     text = str(exc.args[0]) if exc.args else ""
-    if type(exc).__name__ == "TransactionFailed" and text.startswith(_TESTER_PREFIX):
+    tester_failure = type(exc).__name__ == "TransactionFailed"
+    if tester_failure and text.startswith(_TESTER_PREFIX):
         return _from_tester_message(text[len(_TESTER_PREFIX):])
-    if "revert" in str(exc).lower():
+    said = node_message(exc).lower()
+    said_revert = "revert" in said or said.startswith(_HALT_PREFIX) or _rpc_error_code(exc) == _EXECUTION_REVERTED
+    if tester_failure or isinstance(exc, ContractLogicError) or said_revert:
         return b""
     return None
 
 
-def _rpc_error_data(exc: BaseException) -> Any:
+def node_message(exc: BaseException, limit: int = 200) -> str:
+    """The node's own words for a failure (its JSON-RPC error message, else the exception's), one line."""
+    message = _rpc_error(exc).get("message") or (exc.args[0] if exc.args else "")
+    lines = str(message).strip().splitlines()
+    return lines[0][:limit] if lines else ""
+
+
+def _rpc_error(exc: BaseException) -> Mapping[str, Any]:
     response = getattr(exc, "rpc_response", None)
     if isinstance(response, Mapping) and isinstance(response.get("error"), Mapping):
-        return response["error"].get("data")
-    return None
+        return response["error"]
+    return {}
+
+
+def _rpc_error_data(exc: BaseException) -> Any:
+    return _rpc_error(exc).get("data")
+
+
+def _rpc_error_code(exc: BaseException) -> Any:
+    return _rpc_error(exc).get("code")
 
 
 def _hex_in(value: Any) -> bytes | None:
