@@ -17,9 +17,11 @@ from web3.types import RPCEndpoint
 
 from chain.connect import start_local
 from chain.deploy import deploy_linli
+from chain.errors import ContractCustomError
 from chain.points import Award, Points, evidence_id
 from chain.rpc import RpcChain
 from chain.system import Linli
+from chain.transactions import Transactor
 
 pytestmark = pytest.mark.node
 
@@ -89,3 +91,29 @@ def test_estimated_in_one_second_and_mined_in_the_next_still_has_the_gas(node_li
     estimate = (int(prepared.tx["gas"]) - tx.gas_margin_fixed) * 100 // (100 + tx.gas_margin_percent)
     assert receipt["gasUsed"] > estimate * 120 // 100 + tx.gas_margin_fixed  # a 20% margin would be short
     assert all(Points(node_linli).balance(m) == 6 for m in members)
+
+
+def test_a_failure_mid_batch_awaits_the_sent_ones_and_keeps_its_own_error(node_linli: Linli) -> None:
+    """Anvil with automine off: two awards sent, the third reverts at its estimate (a used evidence id); the
+    two cannot be mined, so waiting for them times out — noted on the revert, which stays the error raised."""
+    chain = node_linli.chain
+    assert isinstance(chain, RpcChain)
+    if not chain.client.startswith("anvil"):
+        pytest.skip("pauses mining with Anvil's evm_setAutomine")
+    member, issuer, fn = chain.accounts[5], chain.signers[0], node_linli.points.functions
+    used = evidence_id("mid-batch:used")
+    node_linli.tx.send(fn.award(member, 1, used), issuer)
+    impatient = Transactor(chain, node_linli.tx.decoder, receipt_timeout=0.5)
+    impatient.names = dict(node_linli.tx.names)
+    calls = [fn.award(member, 10, evidence_id("mid-batch:a")), fn.award(member, 20, evidence_id("mid-batch:b")),
+             fn.award(member, 5, used)]
+    chain.w3.manager.request_blocking(RPCEndpoint("evm_setAutomine"), [False])
+    try:
+        with pytest.raises(ContractCustomError, match="ContributionPoints.award") as raised:
+            impatient.send_many(calls, issuer)
+    finally:
+        chain.w3.manager.request_blocking(RPCEndpoint("evm_setAutomine"), [True])
+    notes = getattr(raised.value, "__notes__", [])
+    assert len(notes) == 2 and all("no receipt" in note for note in notes)
+    chain.mine(1)  # the two sent awards are still in the pool: they land, the third was never sent
+    assert Points(node_linli).balance(member) == 31
