@@ -1,0 +1,333 @@
+"""Mutation testing of the security-critical Python code: one-line mutants, each run against its area's tests.
+
+    python scripts/mutation_python.py --area signing         # one area (signing, relay, indexer, transactions)
+    python scripts/mutation_python.py                        # every area (~1-2 h on 2 busy cores)
+    python scripts/mutation_python.py --only sig- rl-        # mutants whose name starts with a prefix
+    python scripts/mutation_python.py --list                 # the sample, without running it
+    python scripts/mutation_python.py --ref HEAD~3 --json o.json   # the code and tests of a revision; results
+
+Why a scripted sample and not mutmut: mutmut 3.8.1 makes 1,976 mutants of these nine files, and every one
+needs a fresh pytest session that starts Anvil, deploys the world and often a `linli serve` process (35-100 s
+on this project's 2 shared cores): about a day per run. A fixed, reviewed sample of one-line mutants (flipped
+comparisons, bounds ±1, removed checks, swapped constants, changed return values), each a bug a member or an
+admin would notice, runs in an hour and keeps the score meaningful.
+
+Never touches the repository's files: the revision `--ref` (default HEAD, so only committed code and tests)
+is exported with `git archive` to a temporary directory, .venv, node_modules, .toolchain and build are
+symlinked in, and the tests run there with PYTHONPATH on the copy (the editable install would otherwise import
+the repository's own modules, in the test process and in the `linli serve` processes the tests start). A mutant
+is killed when its tests fail (stopping at the first failure), survives when they pass, and times out after
+TIMEOUT_SECONDS (counted as killed: the tests did not pass). An unmutated run of each area comes first: it must
+pass. Mutants marked `equivalent` say why no test can tell them apart; they are left out of the score.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT_SECONDS = 900
+LINKED = (".venv", "node_modules", ".toolchain", "build")
+PYTEST = ("-p", "no:pytest-brownie", "-p", "no:cacheprovider", "-x", "-q")
+
+
+@dataclass(frozen=True)
+class Area:
+    """The files of an area and its test modules (fast ones first: a killed mutant stops at the first failure);
+    `select` is pytest's -k (sqlite only where the PostgreSQL variant adds nothing for these files)."""
+
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+    select: str = ""
+
+
+AREAS: dict[str, Area] = {
+    "signing": Area(("api/signing.py", "api/limits.py"),
+                    ("tests/api/test_api_signing.py", "tests/api/test_api_admin.py", "tests/api/test_api_limits.py"),
+                    "not postgresql"),
+    "relay": Area(("api/relay.py", "chain/ballots.py", "api/ratelimit.py"),
+                  ("tests/api/test_api_relay_mutants.py", "tests/api/test_api_relay.py",
+                   "tests/api/test_api_admin.py::test_rate_limit_answers_429_with_retry_after")),
+    "indexer": Area(("api/indexer.py",), ("tests/api/test_api_indexer_mutants.py", "tests/api/test_api_indexer.py")),
+    "transactions": Area(("chain/transactions.py", "chain/nonces.py", "chain/reverts.py"),
+                         ("tests/chain/test_chain_transactions.py", "tests/chain/test_chain_retry.py",
+                          "tests/chain/test_chain_governance.py", "tests/chain/test_chain_points.py")),
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """`before` (exactly once in `path`) becomes `after`. `equivalent` says why no test can kill it."""
+
+    name: str
+    path: str
+    before: str
+    after: str
+    equivalent: str = ""
+
+
+M = Mutant
+MUTANTS: tuple[Mutant, ...] = (
+    # Signed admin requests: every header checked, the signature over method, path and query, time, nonce, digest.
+    M("sig-missing-header", "api/signing.py", "        if not value:\n", "        if False:\n"),
+    M("sig-unknown-key-401", "api/signing.py", "raise _refuse(403, f\"key id", "raise _refuse(401, f\"key id"),
+    M("sig-future-accepted", "api/signing.py", "skew = abs(time.time() - created)", "skew = time.time() - created"),
+    M("sig-age-bound-doubled", "api/signing.py", "if skew > settings.request_max_age:",
+      "if skew > 2 * settings.request_max_age:"),
+    M("sig-short-nonce", "api/signing.py", "{16,128}$", "{1,128}$"),
+    M("sig-nonce-unanchored", "api/signing.py", "_NONCE = re.compile(r\"^[A-Za-z0-9_-]{16,128}$\")",
+      "_NONCE = re.compile(r\"^[A-Za-z0-9_-]{16,128}\")"),
+    M("sig-digest-unchecked", "api/signing.py", "if not hmac.compare_digest(sent.group(1).lower(), digest):",
+      "if False:"),
+    M("sig-digest-case", "api/signing.py", "sent.group(1).lower()", "sent.group(1)"),
+    M("sig-0x-signature", "api/signing.py", "signature.removeprefix(\"0x\")", "signature"),
+    M("sig-query-unsigned", "api/signing.py",
+      "target = request.url.path + (f\"?{request.url.query}\" if request.url.query else \"\")",
+      "target = request.url.path"),
+    M("sig-replay", "api/signing.py", "session.add(RequestNonce(key_id=key_id, nonce=nonce, created=created))",
+      "pass"),
+    M("sig-method-unsigned", "api/signing.py", "signed = signed_bytes(request.method,", "signed = signed_bytes(\"POST\",",
+      equivalent="every /admin route is a POST: the server never sees a signed request with another method"),
+    # Body limits before buffering.
+    M("lim-length-off-by-one", "api/limits.py", "if int(length) > limit.max_bytes:", "if int(length) >= limit.max_bytes:"),
+    M("lim-buffered-off-by-one", "api/limits.py", "if len(body) > limit.max_bytes:", "if len(body) >= limit.max_bytes:"),
+    M("lim-streamed-off-by-one", "api/limits.py", "if seen > limit.max_bytes:", "if seen >= limit.max_bytes:"),
+    M("lim-chunked-unbounded", "api/limits.py",
+      "if length is None and \"chunked\" not in headers.get(\"transfer-encoding\", \"\").lower():",
+      "if length is None:"),
+    M("lim-json-flipped", "api/limits.py", "if limit.streamed or not _decoded_as_json(", "if limit.streamed or _decoded_as_json("),
+    M("lim-orders-default-limit", "api/limits.py", "(members|orders)", "(members)"),
+    M("lim-records-default-limit", "api/limits.py", "if _RECORDS.match(path):", "if False:"),
+    M("lim-json-type-case", "api/limits.py", "json\\s*(;|$)\", re.IGNORECASE)", "json\\s*(;|$)\")"),
+    M("lim-empty-type-unchecked", "api/limits.py", "content_type is None or content_type.strip() == \"\" or",
+      "content_type is None or"),
+    M("lim-streamed-uncounted", "api/limits.py", "seen += len(message.get(\"body\", b\"\"))", "seen += 0"),
+    # Relayed ballots: checked against the chain before the relayer pays.
+    M("rel-signer-unchecked", "api/relay.py", "if signer.lower() != ballot.voter.lower():", "if False:"),
+    M("rel-signer-case", "api/relay.py", "if signer.lower() != ballot.voter.lower():", "if signer != ballot.voter.lower():"),
+    M("rel-nonce-unchecked", "api/relay.py", "if nonce != ballot.nonce:", "if False:"),
+    M("rel-zero-weight", "api/relay.py", "if weight == 0:", "if weight < 0:"),
+    M("rel-closed-allowed", "api/relay.py", "if state is not ProposalState.ACTIVE:", "if False:"),
+    M("rel-voted-allowed", "api/relay.py", "if gov.has_voted(ballot.proposal_id, ballot.voter):", "if False:"),
+    M("rel-race-502", "api/relay.py", "        _check_open(gov, ballot)\n        raise RelayRefused(502",
+      "        raise RelayRefused(502"),
+    M("rel-no-pg-authority", "api/relay.py",
+      "return PostgresNonceAuthority(engine, chain_id) if engine.dialect.name == \"postgresql\" else None",
+      "return None"),
+    M("rel-stale-500", "api/relay.py", "except (RpcUnavailable, StaleNonce) as exc:", "except RpcUnavailable as exc:"),
+    M("bal-uint-bound", "chain/ballots.py", "if not 0 <= value <= maximum:", "if not 0 <= value < maximum:"),
+    M("bal-support-bound", "chain/ballots.py", "int(v), 255)", "int(v), 256)"),
+    M("bal-long-signature", "chain/ballots.py", "if len(signature) != 65:", "if len(signature) < 65:"),
+    M("bal-v-not-normalised", "chain/ballots.py", "bytes([v if v >= 27 else v + 27])", "bytes([v])"),
+    M("bal-high-s", "chain/ballots.py", "if not 0 < s <= SECP256K1_N // 2:", "if not 0 < s < SECP256K1_N:"),
+    M("bal-zero-r", "chain/ballots.py", "if not 0 < r < SECP256K1_N:", "if not 0 <= r < SECP256K1_N:"),
+    M("bal-recover-valueerror", "chain/ballots.py", "except (BadSignature, ValueError) as exc:",
+      "except BadSignature as exc:"),
+    M("rl-burst-unbounded", "api/ratelimit.py", "tokens = min(self.capacity, tokens + (now - at) * self.rate)",
+      "tokens = tokens + (now - at) * self.rate"),
+    M("rl-wait-unscaled", "api/ratelimit.py", "return (1 - tokens) / self.rate\n", "return 1 - tokens\n"),
+    M("rl-pg-burst-unbounded", "api/ratelimit.py",
+      "\"LEAST(:capacity, b.tokens + GREATEST(0, EXCLUDED.updated - b.updated) * :rate)\"",
+      "\"(b.tokens + GREATEST(0, EXCLUDED.updated - b.updated) * :rate)\""),
+    M("rl-pg-never-limited", "api/ratelimit.py", "return 0.0 if granted else (1 - float(tokens)) / self.rate",
+      "return 0.0"),
+    M("rl-retry-after-zero", "api/ratelimit.py", "seconds = max(1, math.ceil(wait))", "seconds = int(wait)"),
+    M("rl-one-bucket", "api/ratelimit.py", "wait = limiter.take(f\"{name}:{client}\")", "wait = limiter.take(name)"),
+    # The indexer: every log once, reorgs undone, one indexer at a time.
+    M("idx-no-reorg-check", "api/indexer.py", "if current is None or current.hash != state.block_hash:",
+      "if current is None:"),
+    M("idx-confirmations-ignored", "api/indexer.py", "safe = self.source.head() - self.confirmations",
+      "safe = self.source.head()"),
+    M("idx-window-off-by-one", "api/indexer.py", "hi = min(safe, lo + self.window - 1)", "hi = min(safe, lo + self.window)"),
+    M("idx-resume-rereads", "api/indexer.py", "else state.block_number + 1", "else state.block_number"),
+    M("idx-parent-unchecked", "api/indexer.py", "if parent is not None and first.parent_hash != parent:",
+      "if False:"),
+    M("idx-moved-unchecked", "api/indexer.py",
+      "if any(e.block_hash != headers[e.block_number].hash for e in events) or self._header(hi).hash != last.hash:",
+      "if False:"),
+    M("idx-duplicates-stored", "api/indexer.py", "if (e.block_hash, e.log_index) not in known]", "]"),
+    M("idx-rollback-floor", "api/indexer.py", "floor = ancestor.number if ancestor else -1",
+      "floor = ancestor.number - 1 if ancestor else -1"),
+    M("idx-rollback-keeps-events", "api/indexer.py",
+      "session.execute(delete(ChainEvent).where(ChainEvent.block_number > floor))", "pass"),
+    M("idx-caught-up-early", "api/indexer.py", "return StepResult(count, hi >= safe)", "return StepResult(count, True)"),
+    M("idx-chain-id-unchecked", "api/indexer.py", "if state is not None and state.chain_id != self.source.chain_id:",
+      "if False:"),
+    M("idx-lease-stolen", "api/indexer.py", "if lease.holder == holder or lease.expires_at < now or _dead_here(",
+      "if True or _dead_here("),
+    # Transactions, nonces and revert decoding.
+    M("tx-no-fixed-margin", "chain/transactions.py", "// 100 + self.gas_margin_fixed", "// 100"),
+    M("tx-gas-over-block-limit", "chain/transactions.py", "gas = min(padded, self.chain.block_gas_limit)",
+      "gas = padded"),
+    M("tx-build-failure-keeps-nonce", "chain/transactions.py",
+      "            self.chain.nonces.forget(sender.address)  # ... and", "            pass  # ... and"),
+    M("tx-resend-is-error", "chain/transactions.py", "            if self._node_has(prepared.tx_hash):\n",
+      "            if False:\n"),
+    M("tx-send-failure-keeps-nonce", "chain/transactions.py",
+      "            self.chain.nonces.forget(prepared.sender)\n", "            pass\n"),
+    M("tx-stale-nonce-raw", "chain/transactions.py", "if any(word in str(exc).lower() for word in _NONCE_STALE):",
+      "if False:"),
+    M("tx-mined-revert-ignored", "chain/transactions.py", "if receipt[\"status\"] != 1:", "if receipt[\"status\"] > 1:"),
+    M("tx-send-many-progress", "chain/transactions.py", "progress(done, len(fns))", "progress(done - 1, len(fns))"),
+    M("tx-deploy-no-bytecode", "chain/transactions.py", "        if not artifact.bytecode:\n", "        if False:\n"),
+    M("non-reused", "chain/nonces.py", "self._next[address] = nonce + 1", "self._next[address] = nonce"),
+    M("non-cause-ignored", "chain/nonces.py", "link = link.__cause__", "link = None"),
+    M("non-exclusive-cached", "chain/nonces.py", "            self.forget(address)\n            try:",
+      "            try:"),
+    M("non-authority-ignored", "chain/nonces.py",
+      "(authority.hold(address) if authority is not None else nullcontext())", "nullcontext()"),
+    M("rev-panic-reason", "chain/reverts.py", "0x11: \"arithmetic overflow or underflow\"", "0x12: \"arithmetic overflow or underflow\""),
+    M("rev-address-lowercase", "chain/reverts.py", "        return to_checksum_address(value)\n", "        return value\n"),
+    M("rev-ganache-result", "chain/reverts.py", "for key in (\"result\", \"data\"):", "for key in (\"data\",):"),
+    M("rev-bare-revert-unnamed", "chain/reverts.py", "or said_revert:\n        return b\"\"", "or said_revert:\n        return None"),
+    M("rev-malformed-crash", "chain/reverts.py", "report it raw rather than guess\n            return None",
+      "report it raw rather than guess\n            raise"),
+    M("rev-rpc-data-ignored", "chain/reverts.py", "return _rpc_error(exc).get(\"data\")", "return None"),
+)
+
+
+@dataclass
+class Result:
+    name: str
+    area: str
+    path: str
+    status: str  # killed | survived | timeout | equivalent-survived | equivalent-killed | unapplied
+    seconds: float
+    detail: str
+
+
+def area_of(path: str) -> str:
+    return next(name for name, area in AREAS.items() if path in area.files)
+
+
+def workspace(base: Path, ref: str) -> Path:
+    """The revision `ref` of the repository in `base`/repo, with the heavy folders symlinked."""
+    copy = base / "repo"
+    copy.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    for name in LINKED:
+        (copy / name).symlink_to(ROOT / name)
+    return copy
+
+
+def run_tests(copy: Path, area: Area) -> tuple[int, str]:
+    tests = [t for t in area.tests if (copy / t.partition("::")[0]).exists()]
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", *PYTEST, *tests]
+    if area.select:
+        command += ["-k", area.select]
+    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1",
+           "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{ROOT / 'node_modules' / '.bin'}{os.pathsep}"
+                   f"{os.environ.get('PATH', '')}"}
+    try:
+        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
+                              start_new_session=True)
+    except subprocess.TimeoutExpired:
+        return -1, "timeout"
+    return done.returncode, done.stdout + done.stderr
+
+
+def summary_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    if failed:
+        return failed[0][:160]
+    for line in reversed(lines):
+        if " passed" in line or " failed" in line or "error" in line.lower():
+            return line[:160]
+    return lines[-1][:160] if lines else ""
+
+
+def run_mutant(copy: Path, mutant: Mutant) -> Result:
+    area = area_of(mutant.path)
+    source = copy / mutant.path
+    original = source.read_text(encoding="utf-8")
+    if original.count(mutant.before) != 1:
+        return Result(mutant.name, area, mutant.path, "unapplied", 0.0,
+                      f"its text occurs {original.count(mutant.before)} times in {mutant.path}: update the mutant")
+    source.write_text(original.replace(mutant.before, mutant.after), encoding="utf-8")
+    started = time.monotonic()
+    try:
+        code, output = run_tests(copy, AREAS[area])
+    finally:
+        source.write_text(original, encoding="utf-8")
+    seconds = round(time.monotonic() - started, 1)
+    status = "timeout" if code == -1 else "survived" if code == 0 else "killed"
+    if mutant.equivalent and status != "timeout":
+        status = f"equivalent-{status}"
+    return Result(mutant.name, area, mutant.path, status, seconds, summary_line(output))
+
+
+def report(results: list[Result]) -> None:
+    by_area: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        by_area[result.area].append(result)
+    print(f"\n{'area':14} {'killed':>7} {'scored':>7} {'score':>6}   (timeouts count as killed)")
+    for area, items in by_area.items():
+        scored = [r for r in items if r.status in ("killed", "survived", "timeout")]
+        killed = sum(r.status != "survived" for r in scored)
+        score = f"{100 * killed / len(scored):.0f}%" if scored else "-"
+        print(f"{area:14} {killed:>7} {len(scored):>7} {score:>6}")
+    notes = {m.name: m.equivalent for m in MUTANTS}
+    for result in results:
+        if result.status not in ("killed", "timeout"):
+            why = f" ({notes[result.name]})" if notes[result.name] else ""
+            print(f"  {result.status}: {result.name}{why}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--area", nargs="+", choices=sorted(AREAS), help="only these areas")
+    parser.add_argument("--only", nargs="+", metavar="PREFIX", help="only the mutants whose name starts so")
+    parser.add_argument("--list", action="store_true", help="print the sample and exit")
+    parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument("--ref", default="HEAD", help="the git revision whose code and tests run (default HEAD)")
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run the unmutated tests first")
+    args = parser.parse_args(argv)
+    chosen = [m for m in MUTANTS if (not args.area or area_of(m.path) in args.area)
+              and (not args.only or any(m.name.startswith(p) for p in args.only))]
+    if not chosen:
+        print("no mutant matches --area/--only", file=sys.stderr)
+        return 2
+    if args.list:
+        for m in chosen:
+            first = m.before.strip().splitlines()[0]
+            print(f"{m.name:30} {m.path:22} {first!r} -> {m.after.strip()!r}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="linli-mutation-py-") as base:
+        try:
+            copy = workspace(Path(base), args.ref)
+        except subprocess.CalledProcessError as exc:
+            print(f"cannot export revision {args.ref!r}: {exc.stderr.decode(errors='replace').strip()}", file=sys.stderr)
+            return 2
+        if not args.skip_baseline:
+            for name in dict.fromkeys(area_of(m.path) for m in chosen):
+                started = time.monotonic()
+                code, output = run_tests(copy, AREAS[name])
+                if code != 0:
+                    print(f"{name}: the unmutated code fails its tests: {summary_line(output)}", file=sys.stderr)
+                    print(output[-3000:], file=sys.stderr)
+                    return 1
+                print(f"baseline {name}: {summary_line(output)} ({time.monotonic() - started:.0f} s)", flush=True)
+        results = []
+        for index, mutant in enumerate(chosen, 1):
+            result = run_mutant(copy, mutant)
+            results.append(result)
+            print(f"[{index}/{len(chosen)}] {result.status:10} {mutant.name:30} {result.seconds:6.1f}s  {result.detail}",
+                  flush=True)
+    report(results)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
