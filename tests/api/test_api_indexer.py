@@ -142,6 +142,35 @@ def test_reorg_leaves_no_orphaned_rows(busy: tuple[Linli, Path], url: str, other
         engine.dispose()
 
 
+def test_reorg_at_the_same_height_is_rolled_back(busy: tuple[Linli, Path], url: str, other_url: str) -> None:
+    """The chain keeps its height but the cursor block is replaced (another fork won): no block is missing,
+    so only the cursor's hash tells; the indexer must roll back rather than call itself caught up."""
+    linli, chain = busy[0], busy[0].chain
+    idx, engine = indexer(url, linli)
+    snapshot = chain.snapshot()
+    try:
+        award(linli, "fork-a", 6)
+        height = chain.block_number()
+        idx.sync()
+        with engine.connect() as connection:
+            orphaned = connection.execute(select(SyncState.block_number, SyncState.block_hash)).one()
+        assert orphaned.block_number == height
+        chain.revert(snapshot)
+        snapshot = chain.snapshot()
+        award(linli, "fork-b", 6)
+        assert chain.block_number() == height
+        assert chain.w3.eth.get_block(height)["hash"].to_0x_hex() != orphaned.block_hash
+        assert idx.step().reorged
+        idx.sync()
+        assert mirror_dump(engine) == rebuilt(other_url, linli)
+        with engine.connect() as connection:
+            assert not connection.execute(select(ChainEvent).where(ChainEvent.block_hash == orphaned.block_hash)).all()
+    finally:
+        chain.revert(snapshot)
+        chain.nonces.forget()
+        engine.dispose()
+
+
 def _cli_env(url: str, deployment: Path, linli: Linli, **extra: str) -> dict[str, str]:
     return {**os.environ, "LINLI_DATABASE_URL": url, "LINLI_DEPLOYMENT": str(deployment),
             "LINLI_RPC_URL": linli.chain.rpc, "LINLI_CONFIRMATIONS": "0", "LINLI_PRIVATE_KEY": "", **extra}

@@ -121,3 +121,18 @@ def test_status_and_openapi(client: TestClient, world: World) -> None:
                  "/distributions/{period}", "/distributions/{period}/proofs/{address}", "/votes/relay"):
         assert path in paths, path
     assert client.get("/docs").status_code == 200
+
+
+def test_lists_page_with_limit_and_offset(client: TestClient) -> None:
+    """Every list honours ?offset and ?limit and reports the whole count (the world has one month, one
+    product and six rule changes)."""
+    history = client.get("/rules/history").json()
+    page = client.get("/rules/history", params={"limit": 2, "offset": 3})
+    assert page.headers["X-Total-Count"] == "6" and page.json() == history[3:5]
+    assert client.get("/rules/history", params={"offset": 6}).json() == []
+    for path, key, first in (("/distributions", "period", PERIOD), ("/products", "product_id", "0x" + PRODUCT.hex())):
+        assert [item[key] for item in client.get(path, params={"limit": 1}).json()] == [first], path
+        skipped = client.get(path, params={"offset": 1})
+        assert skipped.headers["X-Total-Count"] == "1" and skipped.json() == [], path
+        assert client.get(path, params={"offset": -1}).status_code == 422, path
+        assert client.get(path, params={"limit": 501}).status_code == 422, path
