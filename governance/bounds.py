@@ -10,6 +10,7 @@ The checks raise `OutOfBounds` (a `BadInput`); callers add the file, line and fi
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from governance.errors import BadInput
@@ -51,7 +52,8 @@ MAX_ID_CHARS = 128
 MAX_TIME_CHARS = 40
 """An ISO 8601 time with offset and microseconds has 32 characters; the mirror stores 40."""
 MAX_FIELD_CHARS = 1024
-"""csv.field_size_limit: no legitimate field is longer than an id (128); the module's default is 131,072."""
+"""The longest field of any kind (ids have MAX_ID_CHARS): a longer one is refused naming its column. The csv
+module's own cap is MAX_LINE_CHARS, so that check, not the csv module, sees a long field."""
 MAX_NUMBER_CHARS = MAX_FIELD_CHARS
 """Characters of a whole number field: below int()'s 4300-digit limit, so a huge number is still read and
 refused by its value's bound (which names the bound in cents and yuan) rather than by its length."""
@@ -114,6 +116,24 @@ def check_chars(text: str, limit: int) -> str:
     if len(text) > limit:
         raise OutOfBounds(f"{len(text)} characters, above the bound of {limit}")
     return text
+
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff]")
+"""Control and format characters (NUL, line breaks, zero-width and direction marks, a BOM inside a field) and
+the surrogates that undecodable bytes become under `surrogateescape`: never part of an id, time or amount,
+and a way to make two ids look alike."""
+
+
+def check_field(text: str, limit: int) -> str:
+    """A data file's field: at most `limit` characters, none of them invisible or undecodable."""
+    check_chars(text, limit)
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return text
+    code, at = ord(found.group()), found.start() + 1
+    if 0xDC80 <= code <= 0xDCFF:
+        raise OutOfBounds(f"not UTF-8 text (byte 0x{code - 0xDC00:02x} at character {at}): save the file as UTF-8")
+    raise OutOfBounds(f"invisible character U+{code:04X} at character {at}: remove it")
 
 
 def check_time(when: datetime) -> datetime:

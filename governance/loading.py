@@ -22,8 +22,8 @@ from eth_hash.auto import keccak
 
 from governance import bounded_json
 from governance.bounds import (
-    MAX_FIELD_CHARS, MAX_ID_CHARS, MAX_LINE_CHARS, MAX_NUMBER_CHARS, MAX_TIME_CHARS, OutOfBounds, check_chars,
-    check_order_cents, check_time,
+    MAX_ID_CHARS, MAX_LINE_CHARS, MAX_NUMBER_CHARS, MAX_TIME_CHARS, OutOfBounds, check_field, check_order_cents,
+    check_time,
 )
 from governance.errors import BadFile, BadInput, BadRow
 from governance.gcpause import paused_gc
@@ -46,7 +46,7 @@ _KINDS = {k.value: k for k in ActivityKind}
 Row = dict[str, object]
 T = TypeVar("T")
 
-csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide: every CSV Linli reads is one of these files
+csv.field_size_limit(MAX_LINE_CHARS)  # process-wide: every CSV Linli reads is one of these files
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def load_members(path: Path | str, *, name: str | None = None) -> dict[MemberId,
     name = name or str(path)
     bad: list[BadRow] = []
     parsed: list[tuple[int, Member]] = []
-    for line, row in _rows(path, MEMBER_FIELDS, bad):
+    for line, row in _rows(path, MEMBER_FIELDS, bad, name):
         try:
             parsed.append((line, Member(
                 member_id=MemberId(_required(row, "member_id")),
@@ -134,7 +134,7 @@ def load_orders(path: Path | str, members: Mapping[MemberId, Member], *, name: s
     orders: list[Order] = []
     first_line: dict[str, int] = {}
     interned: dict[str, str] = {}
-    for line, row in _rows(path, ORDER_FIELDS, bad):
+    for line, row in _rows(path, ORDER_FIELDS, bad, name):
         try:
             order_id = _required(row, "order_id")
             if order_id in first_line:
@@ -174,7 +174,7 @@ def load_activities(path: Path | str, members: Mapping[MemberId, Member],
     bad: list[BadRow] = []
     activities: list[Activity] = []
     first_line: dict[str, int] = {}
-    for line, row in _rows(path, ACTIVITY_FIELDS, bad):
+    for line, row in _rows(path, ACTIVITY_FIELDS, bad, name):
         try:
             activity_id = _required(row, "activity_id")
             if activity_id in first_line:
@@ -216,21 +216,21 @@ def checksum_address(text: str) -> str:
     return "0x" + checksummed
 
 
-def _rows(path: Path | str, fields: tuple[str, ...], bad: list[BadRow]) -> Iterator[tuple[int, Row]]:
-    """Rows as dicts with the user-visible line number; structural problems are appended to `bad`."""
+def _rows(path: Path | str, fields: tuple[str, ...], bad: list[BadRow], name: str) -> Iterator[tuple[int, Row]]:
+    """Rows as dicts with the user-visible line number; structural problems are appended to `bad`, the file
+    named `name`. Undecodable bytes become surrogates (`surrogateescape`), so the field holding them is
+    refused naming its line and column (`check_field`) instead of the whole file at a byte offset."""
     path = Path(path)
     try:
-        handle = path.open(encoding="utf-8", newline="")
+        handle = path.open(encoding="utf-8", errors="surrogateescape", newline="")
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     reader = _jsonl_rows if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else _csv_rows
     try:
         with handle:
-            yield from reader(_lines(handle), str(path), fields, bad)
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8") from exc
+            yield from reader(_lines(handle), name, fields, bad)
     except _LongLine as exc:
-        bad.append(BadRow(str(path), exc.line, "row", f"line longer than the bound of {MAX_LINE_CHARS} "
+        bad.append(BadRow(name, exc.line, "row", f"line longer than the bound of {MAX_LINE_CHARS} "
                                                       "characters (reading stopped there)"))
 
 
@@ -276,7 +276,7 @@ def _csv_rows(lines: Iterator[str], name: str, fields: tuple[str, ...], bad: lis
                 continue
             yield line, dict(zip(header, values))
     except csv.Error as exc:  # the csv module stops at the first such error: so does the import
-        reason = (f"a field longer than the bound of {MAX_FIELD_CHARS} characters" if "field limit" in str(exc)
+        reason = (f"a field longer than the bound of {MAX_LINE_CHARS} characters" if "field limit" in str(exc)
                   else f"not CSV: {exc}")
         bad.append(BadRow(name, reader.line_num, "row", f"{reason} (reading stopped there)"))
 
@@ -328,7 +328,7 @@ def _text(row: Row, field: str) -> str:
     else:
         raise _Bad(field, f"expected text, found {type(value).__name__}")
     try:
-        return check_chars(text, _CHARS.get(field, MAX_ID_CHARS))
+        return check_field(text, _CHARS.get(field, MAX_ID_CHARS))
     except OutOfBounds as exc:
         raise _Bad(field, str(exc)) from None
 

@@ -184,16 +184,38 @@ def test_a_short_csv_row_and_a_quoted_multiline_field_keep_line_numbers_right(tm
                     "M2,0x00\n", encoding="utf-8")
     with pytest.raises(BadFile) as exc:
         load_members(path)
-    assert bad_rows(exc) == [(4, "row")]
+    assert bad_rows(exc) == [(2, "member_id"), (4, "row")]  # a line break is no part of an id
 
 
 def test_files_that_are_not_utf8_or_missing_say_so(tmp_path: Path) -> None:
     path = tmp_path / "members.csv"
-    path.write_bytes("member_id,address,referrer_id,joined_at\n张三".encode("gbk"))
-    with pytest.raises(BadInput, match="UTF-8"):
+    path.write_bytes(f"member_id,address,referrer_id,joined_at\n张三,{ALICE},,2026-01-01T08:00:00+08:00\n"
+                     .encode("gbk"))
+    with pytest.raises(BadFile, match=r"members.csv:2: member_id: not UTF-8 text \(byte 0xd5 at character 1\)"
+                       ) as exc:
         load_members(path)
+    assert bad_rows(exc) == [(2, "member_id")]
     with pytest.raises(BadInput, match="cannot read"):
         load_members(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("member_id", ["M\x001", "M1\x00", "\ufeffM1", "M\u200b1"])
+def test_invisible_characters_in_a_field_are_refused_naming_line_and_field(tmp_path: Path, member_id: str) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text(f"member_id,address,referrer_id,joined_at\n{member_id},{ALICE},,2026-01-01T08:00:00+08:00\n",
+                    encoding="utf-8")
+    with pytest.raises(BadFile, match="members.csv:2: member_id: invisible character U\\+") as exc:
+        load_members(path)
+    assert bad_rows(exc) == [(2, "member_id")]
+
+
+def test_a_long_field_is_refused_naming_its_column(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_text(f"member_id,address,referrer_id,joined_at\n{'m' * 2000},{ALICE},,2026-01-01T08:00:00+08:00\n",
+                    encoding="utf-8")
+    with pytest.raises(BadFile, match="2000 characters, above the bound of 128") as exc:
+        load_members(path)
+    assert bad_rows(exc) == [(2, "member_id")]
 
 
 def test_load_coop_reads_all_three_files(tmp_path: Path) -> None:
@@ -243,7 +265,8 @@ def test_amounts_above_the_per_order_bound_are_bad_rows_naming_the_bound(tmp_pat
     assert exc.value.rows[-1].reason == ("a number of 1001 digits is above the bound 1000000000 "
                                          "(¥10,000,000.00 per order)")
     exc = orders_of(tmp_path, [order_row(amount="9" * 1025)])
-    assert exc.value.rows[0].reason.startswith("a field longer than the bound of 1024 characters")
+    assert bad_rows(exc) == [(2, "amount_cents")]
+    assert exc.value.rows[0].reason == "1025 characters, above the bound of 1024"
 
 
 def test_json_lines_amounts_above_the_bound_are_refused_too(tmp_path: Path) -> None:
@@ -283,8 +306,11 @@ def test_a_csv_field_above_the_field_limit_is_a_bad_row_with_its_line(tmp_path: 
     assert bad_rows(exc) == [(3, "row")]
     assert "line longer than the bound of 8192 characters" in exc.value.rows[0].reason
     exc = orders_of(tmp_path, [order_row("O1"), order_row("O2", product='"' + "x\n" * 600 + '"')])
-    assert bad_rows(exc) == [(3 + 1024 // 2, "row")]  # where the field passed 1024 characters
-    assert "a field longer than the bound of 1024 characters" in exc.value.rows[0].reason
+    assert bad_rows(exc) == [(3, "product_id")]  # a quoted field over several lines: named, on its first line
+    assert exc.value.rows[0].reason == "1199 characters, above the bound of 128"  # stripped of its last line break
+    exc = orders_of(tmp_path, [order_row("O1"), order_row("O2", product='"' + "x\n" * 4200 + '"')])
+    assert bad_rows(exc) == [(3 + 8192 // 2, "row")]  # where the field passed the csv module's cap
+    assert "a field longer than the bound of 8192 characters" in exc.value.rows[0].reason
 
 
 def test_an_endless_json_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
