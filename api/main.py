@@ -9,10 +9,9 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
-from api import dashboard
+from api import dashboard, errors
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
 from api.limits import BodyLimits, Limits
@@ -21,7 +20,6 @@ from api.routes import admin, distributions, leaderboard, members, products, pro
 from api.settings import Settings
 from api.source import ChainSource, connect
 from chain.deployment import DEFAULT_PATH
-from chain.errors import ChainError
 from chain.recursion import restore_recursion_limit
 from chain.system import Linli
 
@@ -75,8 +73,5 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     app.add_middleware(BodyLimits, limits=Limits.from_settings(settings))
     dashboard.mount(app)
 
-    @app.exception_handler(ChainError)
-    async def chain_unavailable(_request: Request, exc: ChainError) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": f"chain error: {exc}"})
-
+    errors.register(app)
     return app
