@@ -55,11 +55,13 @@ AREAS: dict[str, Area] = {
                     "not postgresql"),
     "relay": Area(("api/relay.py", "chain/ballots.py", "api/ratelimit.py"),
                   ("tests/api/test_api_relay_mutants.py", "tests/api/test_api_relay.py",
-                   "tests/api/test_api_admin.py::test_rate_limit_answers_429_with_retry_after")),
+                   "tests/api/test_api_admin.py::test_rate_limit_answers_429_with_retry_after",
+                   "tests/api/test_relay_processes.py")),
     "indexer": Area(("api/indexer.py",), ("tests/api/test_api_indexer_mutants.py", "tests/api/test_api_indexer.py")),
     "transactions": Area(("chain/transactions.py", "chain/nonces.py", "chain/reverts.py"),
                          ("tests/chain/test_chain_transactions.py", "tests/chain/test_chain_retry.py",
-                          "tests/chain/test_chain_governance.py", "tests/chain/test_chain_points.py")),
+                          "tests/chain/test_chain_governance.py", "tests/chain/test_chain_points.py",
+                          "tests/chain/test_chain_revert_without_data.py", "tests/chain/test_chain_race.py")),
 }
 
 
