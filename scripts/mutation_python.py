@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT_SECONDS = 900
+TIMEOUT_SECONDS = 480  # a survivor runs its area in 1-3 min here; a hang (an indexer that never catches up) stops
 LINKED = (".venv", "node_modules", ".toolchain", "build")
 PYTEST = ("-p", "no:pytest-brownie", "-p", "no:cacheprovider", "-x", "-q")
 
