@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT_SECONDS = 480  # a survivor runs its area in 1-3 min here; a hang (an indexer that never catches up) stops
+TIMEOUT_SECONDS = 480  # survivors run their area in 1-3 min here; a hung run (an indexer never caught up) is cut
 LINKED = (".venv", "node_modules", ".toolchain", "build")
 PYTEST = ("-p", "no:pytest-brownie", "-p", "no:cacheprovider", "-x", "-q")
 
