@@ -17,7 +17,7 @@ run() {  # run LABEL CMD...: run one suite, remember a failure, keep going so ev
   "$@" || failed+=("$label")
 }
 
-run python pytest -p no:pytest-brownie -q
+run python pytest -q   # pyproject addopts turn brownie's plugin off
 run contracts-anvil brownie test tests/contracts --network development
 run contracts-ganache brownie test tests/contracts --network ganache-cli
 
