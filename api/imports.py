@@ -1,4 +1,4 @@
-"""Admin imports of the co-op's off-chain data (DESIGN.md "data the co-op imports"), through the same
+"""Admin imports of the co-op's off-chain data (docs/data-formats.md "Members, orders and activities"), through the same
 loaders as the month close, so a file with any bad row is refused whole and changes nothing.
 
 An import reports what it changes: rows `inserted` (a new id) and `replaced` (an id already imported, whose

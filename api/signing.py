@@ -1,4 +1,4 @@
-"""Ed25519-signed admin requests (DESIGN.md "Transparency and verification").
+"""Ed25519-signed admin requests (docs/api.md "Signed admin requests").
 
 A client signs, with an admin key, the bytes
 

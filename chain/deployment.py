@@ -1,4 +1,4 @@
-"""`deployment.json` (DESIGN.md "Interfaces"): where Linli's five contracts live on which chain.
+"""`deployment.json` (docs/data-formats.md "deployment.json"): where Linli's five contracts live on which chain.
 
     {"chain_id": int, "rpc": str, "block": int,
      "contracts": {"ContributionPoints": addr, "CommunityGovernor": addr, "TimelockController": addr,

@@ -1,5 +1,5 @@
 """Achievements (成就) as data: each `[[achievements]]` entry of the rules is earned the moment its metric
-first reaches its threshold (DESIGN.md "Gamification"); they can be minted as soulbound badges.
+first reaches its threshold (docs/mechanisms.md "Gamification"); they can be minted as soulbound badges.
 
 Metrics, all from real records known before `until`: `paid_orders` (orders not refunded), `groups_opened`
 (distinct groups), `checkin_streak` (consecutive local days with a check-in), `reviews` (distinct

@@ -1,4 +1,4 @@
-"""Optional half-life decay of voting weight, exact at any past timepoint (DESIGN.md "Decay").
+"""Optional half-life decay of voting weight, exact at any past timepoint (docs/mechanisms.md "Decay").
 
 An award of p points that is t seconds old weighs p / 2**k x (1 - r / (2H)), where H is the half-life,
 k = t // H and r = t % H: exact halving at every whole half-life and a straight line in between. It uses

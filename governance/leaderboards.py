@@ -1,4 +1,4 @@
-"""Leaderboards (排行榜) by day, week, month or year, from real data only (DESIGN.md "Gamification").
+"""Leaderboards (排行榜) by day, week, month or year, from real data only (docs/mechanisms.md "Gamification").
 
 Refunded orders never count (a refund known by `as_of` removes the order). Ties go to whoever reached
 the value first, then to the smaller member id, so every rank is distinct and reproducible. Members with

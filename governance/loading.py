@@ -1,4 +1,4 @@
-"""Import the co-op's members, orders and activities (DESIGN.md "Interfaces": data the co-op imports).
+"""Import the co-op's members, orders and activities (docs/data-formats.md "Members, orders and activities").
 
 Each file is CSV with a header row or JSON Lines with the same field names, UTF-8. Every row is checked
 and every bad row is collected; a file with any bad row raises `BadFile` and nothing from it is used.

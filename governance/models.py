@@ -1,4 +1,4 @@
-"""The co-op's records as imported (DESIGN.md "Interfaces"): members, orders and activities.
+"""The co-op's records as imported (docs/data-formats.md "Members, orders and activities").
 
 Money is integer cents; times are timezone-aware datetimes. Records are immutable values; loading and
 validation live in `governance.loading`.

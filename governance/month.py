@@ -1,4 +1,4 @@
-"""Close a month: points, levels, commission, the pool and its Merkle tree, as one report (DESIGN.md
+"""Close a month: points, levels, commission, the pool and its Merkle tree, as one report (docs/data-formats.md
 "Month report").
 
 `close_month` is pure: same files and rules, same report, byte for byte. Publishing it (minting the

@@ -1,4 +1,4 @@
-"""Growth points (成长值): one `Award` per piece of evidence (DESIGN.md "Growth points").
+"""Growth points (成长值): one `Award` per piece of evidence (docs/mechanisms.md "Growth points").
 
 Every award is a record (member, points, kind, evidence id, time) so it can be minted on chain with
 `evidence_hash(evidence_id)`. Awards are idempotent per evidence id: a second review of the same order,

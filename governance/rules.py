@@ -1,11 +1,11 @@
-"""The rules file: one TOML document holding every number of the mechanisms (DESIGN.md "Mechanisms").
+"""The rules file: one TOML document holding every number of the mechanisms (docs/mechanisms.md).
 
 `read_raw` gives the TOML as a dict (what `governance.linter.lint_rules` judges); `parse_rules` turns it
 into a frozen `Rules` tree, refusing unknown keys and wrong types with a `RulesError` naming the key
 (keys that only the linter reads, such as `commission.entry_fee_cents`, pass through unused), and
 holding every number, text and list to `governance.bounds` (the RuleBook's own bounds among them);
 `load_rules` does both and refuses a file with any REFUSE finding. Missing keys take the documented
-defaults of DESIGN.md (see examples/rules.toml).
+defaults (examples/rules.toml; docs/data-formats.md "Rules file").
 """
 from __future__ import annotations
 

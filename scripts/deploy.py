@@ -126,7 +126,7 @@ def deploy_linli(
 
 
 def deployment_record(system: SimpleNamespace, rpc: str | None = None) -> dict[str, Any]:
-    """The deployment.json content (DESIGN.md, "Interfaces"), plus ProductPoll and the parameters used."""
+    """The deployment.json content (docs/data-formats.md), plus ProductPoll and the parameters used."""
     return {
         "chain_id": chain.id,
         "rpc": rpc or (web3.provider.endpoint_uri if web3.provider else ""),

@@ -56,7 +56,7 @@ RATIOS = {  # ratio key: (numerator, denominator)
     "publish_ratio": ("publish_n100000", "publish_n10"),
     "mint_ratio": ("mint_per_member_batch", "mint_plus_delegate_baseline"),
 }
-# Ratio limits Linli must stay within (DESIGN.md "Figures to beat"); a miss is reported, never hidden.
+# Ratio limits Linli must stay within (docs/contracts.md "Gas targets"); a miss is reported, never hidden.
 TARGETS = {
     "castVote_ratio": 1.15,  # castVote / castVote_baseline
     "publish_ratio": 1.01,  # publish_n100000 / publish_n10

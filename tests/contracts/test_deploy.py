@@ -1,4 +1,4 @@
-"""The deployment: roles wired as DESIGN.md says, no initializers anywhere (Audius)."""
+"""The deployment: roles wired as docs/contracts.md "Roles" says, no initializers anywhere (Audius)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""Commission: the DESIGN.md worked examples in exact cents, and the legal properties under hypothesis."""
+"""Commission: worked examples in exact cents (docs/mechanisms.md "Commission"), legal properties under hypothesis."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,4 @@
-"""Growth points: the DESIGN.md rules as worked examples, idempotency, and refund == never ordered."""
+"""Growth points: docs/mechanisms.md "Growth points" as worked examples, idempotency, and refund == never ordered."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
