@@ -18,6 +18,8 @@ from typing import Any
 from eth_utils import is_address, to_checksum_address
 
 from chain.errors import DeploymentError
+from governance import bounded_json
+from governance.errors import BadInput
 
 CONTRACT_NAMES = ("ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger")
 DEPLOYMENT_ENV = "LINLI_DEPLOYMENT"
@@ -81,9 +83,11 @@ class Deployment:
         """Read `path`, else $LINLI_DEPLOYMENT, else ./deployment.json."""
         path = Path(path or os.environ.get(DEPLOYMENT_ENV) or DEFAULT_PATH)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = bounded_json.load_file(path)
         except FileNotFoundError:
             raise DeploymentError(f"{path} not found: run `linli chain deploy` first") from None
-        except ValueError as exc:
-            raise DeploymentError(f"{path}: not valid JSON ({exc})") from exc
+        except OSError as exc:
+            raise DeploymentError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        except BadInput as exc:
+            raise DeploymentError(str(exc)) from None
         return cls.from_json(data, source=str(path))

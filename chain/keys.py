@@ -5,7 +5,6 @@ LINLI_PRIVATE_KEY, or a keystore file whose password comes from LINLI_KEYSTORE_P
 """
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,6 +13,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from chain.errors import SignerUnavailable
+from governance import bounded_json
 
 # The well-known dev mnemonic (Anvil's and Hardhat's default): every local backend derives the same
 # accounts from it on m/44'/60'/0'/0/i, so addresses and deployments match across backends.
@@ -21,6 +21,7 @@ DEV_MNEMONIC = "test test test test test test test test test test test junk"
 DEV_HD_PATH = "m/44'/60'/0'/0"
 PRIVATE_KEY_ENV = "LINLI_PRIVATE_KEY"
 KEYSTORE_PASSWORD_ENV = "LINLI_KEYSTORE_PASSWORD"
+KEYSTORE_MAX_BYTES = 64 * 1024  # a V3 keystore is about 500 bytes
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -47,7 +48,7 @@ def signer_from_keystore(path: Path, env: Mapping[str, str] = os.environ) -> Loc
     if password is None:
         raise SignerUnavailable(f"keystore {path}: set {KEYSTORE_PASSWORD_ENV} to its password")
     try:
-        keyfile = json.loads(Path(path).read_text(encoding="utf-8"))
+        keyfile = bounded_json.load_file(path, max_bytes=KEYSTORE_MAX_BYTES)
     except (OSError, ValueError) as exc:
         raise SignerUnavailable(f"keystore {path}: cannot read it as keystore JSON ({exc})") from exc
     try:

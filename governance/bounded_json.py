@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from governance.errors import BadInput
 
 MAX_DEPTH = 64
 """Default nesting bound for every JSON entry point (HTTP bodies and files); Linli's own documents need 4."""
+MAX_FILE_BYTES = 64 * 2**20
+"""Default size bound of a JSON file a user names (a deployment, keystore, ballot or payout record): a payout
+record of 100,000 members is about 25 MiB."""
 
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)  # a backslash and the character it escapes
 _ESCAPE_STR = re.compile(r"\\.", re.DOTALL)
@@ -69,3 +73,17 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, what: str = "JSON", 
         raise BadInput(f"{what}: {exc}") from None
     except RecursionError:  # only reachable if the interpreter's limit is below max_depth
         raise TooDeep(f"{what}: nested too deeply to decode") from None
+
+
+def load_file(path: Path | str, *, max_bytes: int = MAX_FILE_BYTES, max_depth: int = MAX_DEPTH, **kwargs: Any) -> Any:
+    """The JSON document in file `path`, refused (BadInput naming the file) when larger than `max_bytes`, nested
+    deeper than `max_depth`, not UTF-8 or not JSON. A missing file raises FileNotFoundError for the caller."""
+    with open(path, "rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise BadInput(f"{path}: larger than the bound of {max_bytes:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return loads(text, max_depth=max_depth, what=str(path), **kwargs)

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 from typer.core import TyperGroup
-from web3.types import TxReceipt
 
-from chain.ballots import SignedBallot
 from chain.errors import ChainError
-from chain.governor import Governance, ProposalState
-from chain.system import Linli
+from governance import bounded_json
 from governance.errors import BadInput
 from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json, note
-from linli.services.proposals import find_proposal, parse_support, require_state
-from linli.services.session import attached
+
+if TYPE_CHECKING:
+    from web3.types import TxReceipt
+
+    from chain.system import Linli
+
+BALLOT_MAX_BYTES = 64 * 1024  # a signed ballot is about 400 bytes
 
 
 class _CastByDefault(TyperGroup):
@@ -54,6 +56,10 @@ def cast(
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
     """Vote with the signer's points (LINLI_PRIVATE_KEY or --keystore), or sign a ballot with --sign."""
+    from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
+    from linli.services.proposals import find_proposal, parse_support, require_state
+    from linli.services.session import attached
+
     pid, choice = proposal_number(proposal_id), parse_support(support)
     if sign and reason:
         raise BadInput("a relayed ballot (castVoteBySig) carries no reason: drop --reason or --sign")
@@ -79,8 +85,13 @@ def relay(
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
     """Submit someone's signed ballot with castVoteBySig; the relayer (the signer here) pays the gas."""
+    from chain.ballots import SignedBallot  # web3 and py-evm load only when the command runs
+    from chain.governor import Governance, ProposalState
+    from linli.services.proposals import find_proposal, require_state
+    from linli.services.session import attached
+
     try:
-        ballot = SignedBallot.from_json(json.loads(ballot_file.read_text(encoding="utf-8")))
+        ballot = SignedBallot.from_json(bounded_json.load_file(ballot_file, max_bytes=BALLOT_MAX_BYTES))
     except FileNotFoundError:
         raise BadInput(f"ballot file {ballot_file} not found") from None
     except (ValueError, AttributeError) as exc:
