@@ -5,7 +5,7 @@ bytes it hashes. So:
 
     content      = report minus "record_hash"   (period, gmv_cents, target_cents, pool_rate_bps, pool_cents,
                                                  undistributed_cents, merkle_root, members[…])
-    canonical    = JSON with sorted keys, no whitespace, UTF-8 (not \\u-escaped); integers only, floats refused
+    canonical    = RFC 8785 (JCS) of the content: sorted keys, no whitespace, UTF-8 (not \\u-escaped)
     record_hash  = "0x" + keccak256(canonical).hex()   -> on chain beside the Merkle root
     signature    = Ed25519(canonical) by the admin key (PyNaCl), 64 bytes
 
@@ -14,6 +14,19 @@ is `{**content, "record_hash": record_hash}`. A `SignedRecord` file is itself ca
 trailing newline: {"content", "format", "public_key", "record_hash", "signature"}; loading refuses any file
 that is not byte-for-byte the canonical form, so no byte of it can change without failing verification.
 `undistributed_cents` (what the pool could not pay, governance.pool) is optional and 0 when absent.
+
+The canonical bytes are RFC 8785, the JSON Canonicalization Scheme, on the record's domain, so any JCS
+implementation (a JavaScript verifier, say) rebuilds them from the parsed record. The domain: objects with
+text keys, arrays, text, true, false, null and integers within ±(2^53−1). Hashes, Merkle proofs and
+addresses are 0x-hex text, so no 256-bit value is a JSON number. On that domain `json.dumps` with sorted
+keys, no spaces and no ASCII escaping writes what JCS writes: integers in plain decimal, the same escapes
+(\\" \\\\ \\b \\f \\n \\r \\t, other control characters as lower-case \\u00xx, nothing else), and keys in
+code-point order, which is JCS's UTF-16 order as long as no key holds a character above U+FFFF.
+`canonical_json` refuses what lies outside: floats; integers beyond ±(2^53−1), which JCS numbers (IEEE
+doubles) cannot hold exactly, so a month whose cents exceed 2^53−1 (about 90 trillion yuan, within what
+`governance.bounds` lets the contracts take) is refused when its record is built rather than written
+in a form a JavaScript verifier would round; text with a lone surrogate (not UTF-8); keys with a character
+above U+FFFF.
 """
 from __future__ import annotations
 
@@ -38,27 +51,41 @@ _HEX64 = re.compile(r"^0x[0-9a-f]{128}$")
 _RECORD_FIELDS = {"period": str, "gmv_cents": int, "target_cents": int, "pool_rate_bps": int, "pool_cents": int,
                   "merkle_root": str, "members": list}
 _MEMBER_FIELDS = {"member_id": str, "address": str, "payout_cents": int, "proof": list}
+JCS_MAX_INT = 2**53 - 1
+"""The largest integer an RFC 8785 number (an IEEE double) holds exactly; its negative is the smallest."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no whitespace, UTF-8; refuses floats, non-text keys and anything JSON cannot hold."""
-    _refuse_floats(value, "record")
+    """RFC 8785 (JCS) bytes of `value`; anything outside the record's domain (module docstring) is BadInput
+    naming where it is. `json.dumps` writes the bytes: on this domain it is JCS, and it is C."""
+    _check_domain(value, "record")
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
 
 
-def _refuse_floats(value: Any, where: str) -> None:
-    if isinstance(value, float):
+def _check_domain(value: Any, where: str) -> None:
+    if isinstance(value, str):
+        if not value.isascii() and _SURROGATE.search(value):
+            raise BadInput(f"{where}: text holds a lone surrogate, which UTF-8 (and so JCS) cannot encode")
+    elif isinstance(value, float):
         raise BadInput(f"{where}: {value!r} is a float; amounts must be whole cents (int)")
-    if isinstance(value, Mapping):
+    elif isinstance(value, int):
+        if not -JCS_MAX_INT <= value <= JCS_MAX_INT:
+            raise BadInput(f"{where}: {value} is beyond ±(2^53−1) = ±{JCS_MAX_INT}, the integers an RFC 8785 "
+                           "(JCS) number holds exactly")
+    elif isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise BadInput(f"{where}: key {key!r} is not text")
-            _refuse_floats(item, f"{where}.{key}")
+            if not key.isascii() and (_SURROGATE.search(key) or max(key) > "\uffff"):
+                raise BadInput(f"{where}: key {key!r} holds a lone surrogate or a character above U+FFFF "
+                               "(JCS orders keys by UTF-16 code units)")
+            _check_domain(item, f"{where}.{key}")
     elif isinstance(value, (list, tuple)):
         for i, item in enumerate(value):
-            _refuse_floats(item, f"{where}[{i}]")
-    elif value is not None and not isinstance(value, (str, int)):
+            _check_domain(item, f"{where}[{i}]")
+    elif value is not None:
         raise BadInput(f"{where}: {type(value).__name__} cannot go in a payout record")
 
 
