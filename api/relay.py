@@ -1,21 +1,25 @@
 """Gasless voting: check a member's EIP-712 ballot against the chain, then send castVoteBySig and pay for it.
 
-Every check is made against the chain itself (not the mirror, which may lag by its confirmations), before
-any gas is spent: the signature recovers the voter, the proposal is Active, the voter has not voted, the
-nonce is the governor's current one, and the voter had weight at the snapshot.
+Nothing is paid for a ballot the governor would refuse, and the common case asks the chain little. The
+voter's weight at the snapshot is read first (a zero-weight vote would not revert, only cost gas), and its
+governor nonce (the governor checks the signature over its own nonce, whatever nonce the ballot names); the
+governor itself then checks everything else (the proposal is Active, the voter has not voted, the signature
+is the voter's) when the transaction is estimated, which costs no gas. Only when it
+refuses is the chain asked why, and the signature recovered (26 ms of pure-Python secp256k1), so each refusal
+gets its status: 404 unknown proposal, 409 not active or already voted (also when another relay raced this
+one), 422 signed by another key or over another nonce, 502 the governor's decoded reason otherwise or the
+node's own refusal, 503 when the node cannot be reached. Everything is read from the chain, not the mirror,
+which may lag.
 
 Several API processes may relay with one relayer key. Each process's nonce cache would then go stale as
 soon as another sends ("nonce too low": the vote is lost), so the send itself runs under one nonce authority
 per relayer key and chain: on PostgreSQL a transaction-scoped advisory lock (`pg_advisory_xact_lock`) keyed
 by the chain id and the relayer's address, held while the nonce is read from the node ("pending") and the
-transaction is estimated, signed and sent, and released before the receipt is awaited (the node's pending
-count already holds the transaction then). The lock belongs to a database connection, so a process that dies
-holding it releases it. On SQLite (one process) the in-process lock of `chain.nonces` is enough. A nonce
-taken anyway (a publish from the same key) is re-read and the ballot re-signed a bounded number of times.
-
-The checks run outside the lock; a vote that races them is refused by the governor at send time, and the
-chain is asked again why, so the answer is 409 when the voter has voted or the proposal closed meanwhile and
-502 with the governor's decoded reason otherwise.
+transaction is signed and sent (`chain.exclusive`), and released before the receipt is awaited (the node's
+pending count already holds the transaction then). The lock belongs to a database connection, so a process
+that dies holding it releases it. On SQLite (one process) the in-process lock of `chain.nonces` is enough.
+A nonce taken anyway (a publish from the same key) is re-read and the ballot re-signed a bounded number of
+times.
 """
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ from sqlalchemy import Engine, text
 
 from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
-from chain.exclusive import NodeRefused, StaleNonce
+from chain.exclusive import NodeRefused, StaleNonce, send_exclusive
 from chain.governor import Governance, ProposalState
 from chain.nonces import NonceAuthority
 from chain.points import Points
@@ -74,24 +78,31 @@ def nonce_authority(engine: Engine, chain_id: int) -> NonceAuthority | None:
 
 
 def relay(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None) -> Relayed:
-    """Check `ballot` against the chain and send it; RelayRefused carries the HTTP status and the reason."""
+    """Check `ballot` and send it; RelayRefused carries the HTTP status and the reason."""
     gov = Governance(linli)
-    domain = gov.ballot_domain()
     try:
-        signer = ballot_signer(domain, ballot)
-    except MalformedBallot as exc:
-        raise RelayRefused(422, str(exc)) from None
-    if signer.lower() != ballot.voter.lower():
-        raise RelayRefused(422, f"the ballot names voter {ballot.voter} but is signed by {signer} (wrong key, or "
-                                "signed for another proposal, support, nonce, chain or governor)")
-    _check_open(gov, ballot)
-    nonce = int(linli.tx.call(linli.governor.functions.nonces(ballot.voter)))
-    if nonce != ballot.nonce:
-        raise RelayRefused(422, f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}")
-    weight = Points(linli).past_votes(ballot.voter, gov.snapshot(ballot.proposal_id))
+        weight = Points(linli).past_votes(ballot.voter, gov.snapshot(ballot.proposal_id))
+    except TransactionReverted:  # a snapshot still in the future: the proposal is pending
+        _check_open(gov, ballot)
+        raise
     if weight == 0:
+        _check_open(gov, ballot)  # an unknown proposal has snapshot 0: say so rather than "no weight"
+        _check_signed(gov, linli, ballot)
         raise RelayRefused(403, f"{ballot.voter} had no voting weight at the proposal's snapshot")
-    return Relayed(tx_hash=send(gov, linli, ballot, authority, domain=domain), weight=weight)
+    _check_nonce(linli, ballot)  # the governor signs over its own nonce: a ballot naming another is refused here
+    return Relayed(tx_hash=send(linli, ballot, authority), weight=weight)
+
+
+_domains: dict[int, tuple[object, BallotDomain]] = {}
+
+
+def ballot_domain(gov: Governance, linli: Linli) -> BallotDomain:
+    """The governor's EIP-712 domain, read once per bound governor (its name and version are immutable).
+    The cache holds the contract object itself, so its id cannot be reused by another while cached."""
+    cached = _domains.get(id(linli.governor))
+    if cached is None or cached[0] is not linli.governor:
+        cached = _domains[id(linli.governor)] = (linli.governor, gov.ballot_domain())
+    return cached[1]
 
 
 def _check_open(gov: Governance, ballot: SignedBallot) -> None:
@@ -108,15 +119,35 @@ def _check_open(gov: Governance, ballot: SignedBallot) -> None:
         raise RelayRefused(409, f"{ballot.voter} has already voted on proposal {ballot.proposal_id}")
 
 
-def send(gov: Governance, linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None, *,
-         domain: BallotDomain | None = None) -> str:
-    """castVoteBySig paid by the relayer (the first signer); the transaction hash. A refusal at send time is a
-    409 when the chain now says the voter voted or the proposal closed, else a 502 (the governor's decoded
-    reason, or the node's); an unreachable node is a 503."""
+def _check_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> None:
+    """422 unless the signature is the voter's, over the voter's current governor nonce."""
     try:
-        receipt = gov.relay_ballot(ballot, linli.chain.signers[0], authority=authority, domain=domain)
+        signer = ballot_signer(ballot_domain(gov, linli), ballot)
+    except MalformedBallot as exc:
+        raise RelayRefused(422, str(exc)) from None
+    if signer.lower() != ballot.voter.lower():
+        raise RelayRefused(422, f"the ballot names voter {ballot.voter} but is signed by {signer} (wrong key, or "
+                                "signed for another proposal, support, nonce, chain or governor)")
+    _check_nonce(linli, ballot)
+
+
+def _check_nonce(linli: Linli, ballot: SignedBallot) -> None:
+    nonce = int(linli.tx.call(linli.governor.functions.nonces(ballot.voter)))
+    if nonce != ballot.nonce:
+        raise RelayRefused(422, f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}")
+
+
+def send(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None) -> str:
+    """castVoteBySig paid by the relayer (the first signer); the transaction hash. A refusal by the governor
+    is explained (404, 409, 422) or else passed on as a 502 with its decoded reason; the node's own refusal
+    is a 502 too; an unreachable node is a 503."""
+    fn = linli.governor.functions.castVoteBySig(ballot.proposal_id, ballot.support, ballot.voter, ballot.signature)
+    try:
+        receipt = send_exclusive(linli.tx, fn, linli.chain.signers[0], authority)
     except TransactionReverted as exc:
+        gov = Governance(linli)
         _check_open(gov, ballot)
+        _check_signed(gov, linli, ballot)
         raise RelayRefused(502, f"the governor refused the ballot: {exc}") from None
     except NodeRefused as exc:
         raise RelayRefused(502, str(exc)) from None

@@ -18,8 +18,6 @@ from web3.types import TxReceipt
 
 from chain.ballots import BallotDomain, SignedBallot, ballot_signer, sign_ballot
 from chain.errors import ChainError
-from chain.exclusive import send_exclusive
-from chain.nonces import NonceAuthority
 from chain.system import Linli
 
 
@@ -154,23 +152,13 @@ class Governance:
         nonce = int(self._call(self._fn.nonces(voter.address)))  # type: ignore[call-overload]
         return sign_ballot(self.ballot_domain(), voter, pid, int(support), nonce)
 
-    def relay_ballot(
-        self,
-        ballot: SignedBallot,
-        relayer: LocalAccount,
-        *,
-        authority: NonceAuthority | None = None,
-        domain: BallotDomain | None = None,
-    ) -> TxReceipt:
-        """Submit someone's signed ballot, paying the gas; refused locally if the signature is not the voter's.
-
-        Sent with `chain.exclusive.send_exclusive`: several processes may relay with one key when they share
-        an `authority`. `domain` saves reading the governor's name and version again."""
-        signer = ballot_signer(domain or self.ballot_domain(), ballot)
+    def relay_ballot(self, ballot: SignedBallot, relayer: LocalAccount) -> TxReceipt:
+        """Submit someone's signed ballot, paying the gas; refused locally if the signature is not the voter's."""
+        signer = ballot_signer(self.ballot_domain(), ballot)
         if signer.lower() != ballot.voter.lower():
             raise ChainError(f"ballot for {ballot.voter} is signed by {signer}: not relayed")
         fn = self._fn.castVoteBySig(ballot.proposal_id, ballot.support, ballot.voter, ballot.signature)
-        return send_exclusive(self._linli.tx, fn, relayer, authority)
+        return self._linli.tx.send(fn, relayer)
 
     def queue(self, proposal: Proposal, sender: LocalAccount) -> TxReceipt:
         return self._linli.tx.send(self._fn.queue(*proposal.arguments()), sender)

@@ -165,17 +165,29 @@ def test_node_refusal_at_send_is_502_with_its_reason(relay_client: TestClient, w
     assert not Governance(world.linli).has_voted(world.active.id, world.dave.address)
 
 
+def test_ballot_over_another_nonce_is_422(relay_client: TestClient, world: World) -> None:
+    """Signed by the voter, but over a nonce the governor does not expect: refused by the governor when
+    estimated (no gas spent), then explained."""
+    gov = Governance(world.linli)
+    nonce = int(world.linli.tx.call(world.linli.governor.functions.nonces(world.dave.address)))
+    ahead = sign_ballot(gov.ballot_domain(), world.dave, world.active.id, int(Support.FOR), nonce + 1)
+    response = relay_client.post("/votes/relay", json=ahead.to_json())
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == f"ballot nonce {nonce + 1} is not the voter's current governor nonce {nonce}"
+
+
 def test_governor_revert_at_send_is_502_with_decoded_reason(relay_client: TestClient, world: World,
                                                             relayer: Linli) -> None:
-    """A ballot that passed the checks but is signed over a nonce the governor does not expect (as when the
-    voter's nonce moves between check and send): the governor's own error, by name."""
+    """A ballot the governor refuses for none of the reasons the chain can be asked about: here a support
+    value of 3, signed by the voter over its current nonce (the API's body refuses it before `relay`, so `send`
+    is called directly): the governor's own error, by name."""
     gov = Governance(relayer)
-    domain = gov.ballot_domain()
     nonce = int(relayer.tx.call(relayer.governor.functions.nonces(world.dave.address)))
-    ahead = sign_ballot(domain, world.dave, world.active.id, int(Support.FOR), nonce + 1)
+    ballot = sign_ballot(gov.ballot_domain(), world.dave, world.active.id, 3, nonce)
     with pytest.raises(RelayRefused) as refused:
-        send(gov, relayer, ahead, domain=domain)
-    assert refused.value.status == 502 and "GovernorInvalidSignature" in refused.value.reason, refused.value.reason
+        send(relayer, ballot)
+    assert refused.value.status == 502, refused.value.reason
+    assert "GovernorInvalidVoteType" in refused.value.reason, refused.value.reason
     assert not gov.has_voted(world.active.id, world.dave.address)
 
 
@@ -185,7 +197,7 @@ def test_governor_revert_after_a_race_is_409(relay_client: TestClient, world: Wo
     ballot = _ballot(world, world.dave)
     assert relay_client.post("/votes/relay", json=ballot).status_code == 200
     with pytest.raises(RelayRefused) as refused:
-        send(Governance(relayer), relayer, SignedBallot.from_json(ballot))
+        send(relayer, SignedBallot.from_json(ballot))
     assert refused.value.status == 409 and "already voted" in refused.value.reason, refused.value.reason
 
 
