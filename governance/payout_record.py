@@ -1,6 +1,6 @@
 """The signed payout record: canonical JSON of the month report, its keccak256 hash and an Ed25519 signature.
 
-Content = the month report (DESIGN.md "Month report") WITHOUT `record_hash`: a hash cannot sit inside the
+Content = the month report (docs/data-formats.md "Month report") WITHOUT `record_hash`: a hash cannot sit inside the
 bytes it hashes. So:
 
     content      = report minus "record_hash"   (period, gmv_cents, target_cents, pool_rate_bps, pool_cents,
@@ -41,6 +41,7 @@ from eth_hash.auto import keccak
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from governance import bounded_json
 from governance.errors import BadInput, VerificationError
 from governance.merkle import StandardMerkleTree
 from governance.merkle import verify as verify_proof
@@ -134,7 +135,8 @@ class SignedRecord:
     def from_bytes(cls, data: bytes) -> SignedRecord:
         """Parse a record file; anything but the exact canonical form is a VerificationError."""
         try:
-            parsed = json.loads(data.decode("utf-8"), parse_float=_no_float, parse_constant=_no_float)
+            parsed = bounded_json.loads(data.decode("utf-8"), what="record", parse_float=_no_float,
+                                        parse_constant=_no_float)
         except (UnicodeDecodeError, ValueError, BadInput) as exc:
             raise VerificationError(f"payout record file is not valid canonical JSON: {exc}") from None
         if not isinstance(parsed, dict) or set(parsed) != {"content", "format", "public_key", "record_hash",
@@ -160,7 +162,12 @@ class SignedRecord:
 
     @classmethod
     def load(cls, path: Path | str) -> SignedRecord:
-        return cls.from_bytes(Path(path).read_bytes())
+        """Read and parse a record file of at most `bounded_json.MAX_FILE_BYTES`."""
+        with open(path, "rb") as handle:
+            data = handle.read(bounded_json.MAX_FILE_BYTES + 1)
+        if len(data) > bounded_json.MAX_FILE_BYTES:
+            raise VerificationError(f"{path}: larger than the bound of {bounded_json.MAX_FILE_BYTES:,} bytes")
+        return cls.from_bytes(data)
 
 
 def _no_float(text: str) -> Any:

@@ -9,6 +9,7 @@ from Crypto.Hash import keccak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from governance import bounded_json
 from governance.errors import BadInput, VerificationError
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import (
@@ -142,3 +143,15 @@ def test_every_single_byte_position_is_covered() -> None:
 
 def test_the_untampered_file_verifies() -> None:
     verify_record(SignedRecord.from_bytes(FILE))
+
+
+def test_a_deep_or_oversized_record_file_is_a_verification_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(VerificationError, match="record: nested deeper than 64 levels"):
+        SignedRecord.load(deep)
+    huge = tmp_path / "huge.json"
+    with open(huge, "wb") as handle:
+        handle.truncate(bounded_json.MAX_FILE_BYTES + 1)
+    with pytest.raises(VerificationError, match="larger than the bound"):
+        SignedRecord.load(huge)
