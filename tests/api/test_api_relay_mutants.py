@@ -57,7 +57,7 @@ def test_signatures_are_normalised_to_the_form_the_governor_takes() -> None:
     (_signature(SECP256K1_N, 1, 27), "signature r"),
     (_signature(1, SECP256K1_N // 2 + 1, 27), "half the secp256k1 order"),
     (_signature(1, 0, 27), "half the secp256k1 order"),
-])
+], ids=["66 bytes", "r 0", "r n", "s above n/2", "s 0"])
 def test_signatures_the_governor_would_refuse_are_malformed(raw: bytes, why: str) -> None:
     with pytest.raises(MalformedBallot, match=why):
         normalised_signature(raw)
