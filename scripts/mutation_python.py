@@ -5,6 +5,7 @@
     python scripts/mutation_python.py --only sig- rl-        # mutants whose name starts with a prefix
     python scripts/mutation_python.py --list                 # the sample, without running it
     python scripts/mutation_python.py --ref HEAD~3 --json o.json   # the code and tests of a revision; results
+    python scripts/mutation_python.py --without tests/api/test_api_signing.py   # the score without a test module
 
 Why a scripted sample and not mutmut: mutmut 3.8.1 makes 1,976 mutants of these nine files, and every one
 needs a fresh pytest session that starts Anvil, deploys the world and often a `linli serve` process (35-100 s
@@ -221,8 +222,8 @@ def workspace(base: Path, ref: str) -> Path:
     return copy
 
 
-def run_tests(copy: Path, area: Area) -> tuple[int, str]:
-    tests = [t for t in area.tests if (copy / t.partition("::")[0]).exists()]
+def run_tests(copy: Path, area: Area, without: frozenset[str] = frozenset()) -> tuple[int, str]:
+    tests = [t for t in area.tests if (copy / t.partition("::")[0]).exists() and t not in without]
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", *PYTEST, *tests]
     if area.select:
         command += ["-k", area.select]
@@ -248,7 +249,7 @@ def summary_line(output: str) -> str:
     return lines[-1][:160] if lines else ""
 
 
-def run_mutant(copy: Path, mutant: Mutant) -> Result:
+def run_mutant(copy: Path, mutant: Mutant, without: frozenset[str]) -> Result:
     area = area_of(mutant.path)
     source = copy / mutant.path
     original = source.read_text(encoding="utf-8")
@@ -258,7 +259,7 @@ def run_mutant(copy: Path, mutant: Mutant) -> Result:
     source.write_text(original.replace(mutant.before, mutant.after), encoding="utf-8")
     started = time.monotonic()
     try:
-        code, output = run_tests(copy, AREAS[area])
+        code, output = run_tests(copy, AREAS[area], without)
     finally:
         source.write_text(original, encoding="utf-8")
     seconds = round(time.monotonic() - started, 1)
@@ -293,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument("--ref", default="HEAD", help="the git revision whose code and tests run (default HEAD)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run the unmutated tests first")
+    parser.add_argument("--without", nargs="+", default=[], metavar="TEST", help="leave these test modules out")
     args = parser.parse_args(argv)
     chosen = [m for m in MUTANTS if (not args.area or area_of(m.path) in args.area)
               and (not args.only or any(m.name.startswith(p) for p in args.only))]
@@ -313,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_baseline:
             for name in dict.fromkeys(area_of(m.path) for m in chosen):
                 started = time.monotonic()
-                code, output = run_tests(copy, AREAS[name])
+                code, output = run_tests(copy, AREAS[name], frozenset(args.without))
                 if code != 0:
                     print(f"{name}: the unmutated code fails its tests: {summary_line(output)}", file=sys.stderr)
                     print(output[-3000:], file=sys.stderr)
@@ -321,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"baseline {name}: {summary_line(output)} ({time.monotonic() - started:.0f} s)", flush=True)
         results = []
         for index, mutant in enumerate(chosen, 1):
-            result = run_mutant(copy, mutant)
+            result = run_mutant(copy, mutant, frozenset(args.without))
             results.append(result)
             print(f"[{index}/{len(chosen)}] {result.status:10} {mutant.name:30} {result.seconds:6.1f}s  {result.detail}",
                   flush=True)
