@@ -40,6 +40,11 @@ MIN_POOL_RATE_BPS = 100
 MAX_POOL_RATE_BPS = 300
 MIN_GMV_TARGET_CENTS = 1
 MAX_GMV_TARGET_CENTS = UINT64_MAX
+RECORD_INT_MAX = 2**53 - 1
+"""The signed payout record is RFC 8785 JSON, whose numbers are exact only up to 2^53−1 (see
+governance.payout_record): a rules file's monthly figures stay within it, so a file `linli rules check` passes
+is one the month close can also record."""
+MAX_MONTHLY_CENTS = min(MAX_GMV_TARGET_CENTS, RECORD_INT_MAX)
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 """Data times and settlement periods. PayoutLedger takes periods 2000..9999; a century from 2000 is ample,
@@ -184,14 +189,15 @@ RULE_INT_BOUNDS: dict[str, tuple[int, int, str]] = {
     "decay.half_life_days": (1, MAX_DAYS, "days"),
     "commission.levels_bps": (0, MAX_COMMISSION_TOTAL_BPS, "RuleBook: both levels together at most 3000 bps"),
     "commission.repurchase_max_k": (1, 2, "two levels at most"),
-    "commission.min_own_purchase_cents": (0, MAX_GMV_TARGET_CENTS, "a monthly figure, like the GMV target"),
+    "commission.min_own_purchase_cents": (0, MAX_MONTHLY_CENTS, "a monthly figure, like the GMV target"),
     "pool.rate_bps": (MIN_POOL_RATE_BPS, MAX_POOL_RATE_BPS, "RuleBook MIN_POOL_RATE_BPS..MAX_POOL_RATE_BPS"),
-    "pool.target_cents": (MIN_GMV_TARGET_CENTS, MAX_GMV_TARGET_CENTS, "RuleBook gmvTargetCents: 1..2^64−1"),
+    "pool.target_cents": (MIN_GMV_TARGET_CENTS, MAX_MONTHLY_CENTS,
+                          "RuleBook takes up to 2^64−1; the payout record holds exact integers up to 2^53−1"),
     "pool.weight_sales_bps": (0, 10_000, "bps"),
     "pool.weight_active_bps": (0, 10_000, "bps"),
-    "pool.min_own_sales_cents": (0, MAX_GMV_TARGET_CENTS, "a monthly figure, like the GMV target"),
+    "pool.min_own_sales_cents": (0, MAX_MONTHLY_CENTS, "a monthly figure, like the GMV target"),
     "pool.min_active_days": (0, MAX_MONTH_DAYS, "days in a month"),
-    "pool.cap_cents": (1, MAX_GMV_TARGET_CENTS, "a monthly figure, like the GMV target"),
+    "pool.cap_cents": (1, MAX_MONTHLY_CENTS, "a monthly figure, like the GMV target"),
     "leaderboards.size": (1, MAX_LEADERBOARD_SIZE, "places"),
     "achievements.threshold": (1, MAX_POINTS, "events"),
 }
