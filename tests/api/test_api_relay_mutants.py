@@ -68,6 +68,9 @@ def test_a_signature_recovering_no_key_is_malformed() -> None:
     no_point = SignedBallot(1, 1, VOTER.address, 0, (5).to_bytes(32, "big") + good.signature[32:])
     with pytest.raises(MalformedBallot, match="recovers no key"):
         ballot_signer(DOMAIN, no_point)
+    bad_v = SignedBallot(1, 1, VOTER.address, 0, good.signature[:64] + b"\x05")  # built in Python, not read
+    with pytest.raises(MalformedBallot, match="recovers no key"):
+        ballot_signer(DOMAIN, bad_v)
 
 
 class Clock:
