@@ -2,10 +2,14 @@
 nonce back (no gap that would stall every later transaction), gas is capped at the block gas limit, a
 transaction mined with status 0 raises, send_many reports its progress, an artifact without bytecode is not
 deployed; revert data is found in every shape nodes use and decoded by name (panics, checksummed addresses),
-malformed data is reported raw; a stale nonce is recognised through a chain of causes. These kill the mutants
-of scripts/mutation_python.py (area transactions) that the older tests let survive."""
+malformed data is reported raw; a stale nonce is recognised through a chain of causes and, on Anvil, named
+when sending; `exclusive` holds the authority and reads the nonce fresh. These kill the mutants of
+scripts/mutation_python.py (area transactions) that the older tests let survive."""
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,8 @@ from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector
 
 from chain.artifacts import Artifact
+from chain.connect import start_local
+from chain.deploy import deploy_linli
 from chain.embedded import EmbeddedChain
 from chain.errors import ChainError, ContractCustomError, TransactionReverted
 from chain.nonces import is_stale_nonce
@@ -123,3 +129,43 @@ def test_a_stale_nonce_is_recognised_through_its_causes() -> None:
     except ChainError as outer:
         assert is_stale_nonce(outer)
     assert not is_stale_nonce(ChainError("insufficient funds"))
+
+
+class ThreadAuthority:
+    """The simplest real NonceAuthority: a lock every thread of this process sees."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def hold(self, address: str) -> Iterator[None]:
+        with self.lock:
+            yield
+
+
+def test_exclusive_holds_the_authority_and_reads_the_nonce_fresh(linli: Linli, chain: EmbeddedChain) -> None:
+    address = chain.signers[0].address
+    chain.nonces.take(address)  # reserved by this process, never sent: the cache is one ahead of the node
+    authority = ThreadAuthority()
+    with chain.nonces.exclusive(address, authority):
+        assert authority.lock.locked()
+        assert chain.nonces.take(address) == _pending(chain, address)
+    assert not authority.lock.locked()
+
+
+@pytest.fixture(scope="module")
+def on_anvil() -> Iterator[Linli]:
+    with start_local("anvil") as node:
+        yield Linli.attach(node, deploy_linli(node))
+
+
+def test_a_nonce_used_by_another_transaction_is_a_stale_nonce_error(on_anvil: Linli) -> None:
+    """What Anvil answers when another sender of this key used the nonce first ("nonce too low")."""
+    sender, member = on_anvil.chain.signers[0], on_anvil.chain.accounts[1]
+    first = on_anvil.tx.prepare(on_anvil.points.functions.award(member, 5, b"\x01" * 32), sender)
+    on_anvil.chain.nonces.forget()
+    second = on_anvil.tx.prepare(on_anvil.points.functions.award(member, 6, b"\x02" * 32), sender)
+    on_anvil.tx.wait(first, on_anvil.tx.submit(first))
+    with pytest.raises(ChainError, match="stale nonce"):
+        on_anvil.tx.submit(second)
+    assert on_anvil.points.functions.balanceOf(member).call() == 5
