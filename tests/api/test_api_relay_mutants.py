@@ -92,7 +92,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 def test_an_idle_client_gets_one_burst_and_waits_its_refill(clock: Clock) -> None:
     buckets = TokenBuckets(6)  # a token every 10 s
-    clock.now += 3600
+    assert buckets.take("c") == 0.0
+    clock.now += 3600  # an hour of refill fills the bucket, and no more
     assert [buckets.take("c") for _ in range(6)] == [0.0] * 6
     assert buckets.take("c") == pytest.approx(10.0)
     clock.now += 4
