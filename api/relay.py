@@ -1,11 +1,13 @@
 """Gasless voting: check a member's EIP-712 ballot against the chain, then send castVoteBySig and pay for it.
 
-Nothing is paid for a ballot the governor would refuse, and the common case asks the chain little. The
-voter's weight at the snapshot is read first (a zero-weight vote would not revert, only cost gas), and its
-governor nonce (the governor checks the signature over its own nonce, whatever nonce the ballot names); the
-governor itself then checks everything else (the proposal is Active, the voter has not voted, the signature
-is the voter's) when the transaction is estimated, which costs no gas. Only when it
-refuses is the chain asked why, and the signature recovered (26 ms of pure-Python secp256k1), so each refusal
+Nothing is paid for a ballot the governor would refuse, and the common case asks the chain little: the
+voter's weight at the proposal's snapshot (a zero-weight vote would not revert, only cost gas; the snapshot
+itself is read once per proposal, `chain.governor.RelayReads`), then the transaction's estimate, in which
+the governor checks everything else at no gas (the proposal is Active, the voter has not voted, the
+signature is the voter's over the voter's current governor nonce). The signature is also recovered here
+(C secp256k1, well under a millisecond) over the nonce the ballot names: since the governor checks it over
+its own nonce, a ballot that recovers to its voter and passes the estimate names the current nonce, so no
+nonce is read in the common case. Only when something is refused is the chain asked why, so each refusal
 gets its status: 404 unknown proposal, 409 not active or already voted (also when another relay raced this
 one), 422 signed by another key or over another nonce, 502 the governor's decoded reason otherwise or the
 node's own refusal, 503 when the node cannot be reached. Everything is read from the chain, not the mirror,
@@ -23,9 +25,10 @@ times.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
@@ -34,7 +37,7 @@ from sqlalchemy import Engine, text
 from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
 from chain.exclusive import NodeRefused, StaleNonce, send_exclusive
-from chain.governor import Governance, ProposalState
+from chain.governor import Governance, ProposalState, RelayReads
 from chain.nonces import NonceAuthority
 from chain.points import Points
 from chain.system import Linli
@@ -79,9 +82,9 @@ def nonce_authority(engine: Engine, chain_id: int) -> NonceAuthority | None:
 
 def relay(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None) -> Relayed:
     """Check `ballot` and send it; RelayRefused carries the HTTP status and the reason."""
-    gov = Governance(linli)
+    gov, reads = Governance(linli), _bound(_reads, linli, lambda: RelayReads(linli))
     try:
-        weight = Points(linli).past_votes(ballot.voter, gov.snapshot(ballot.proposal_id))
+        weight = reads.past_votes(ballot.voter, reads.snapshot(ballot.proposal_id))
     except TransactionReverted:  # a snapshot still in the future: the proposal is pending
         _check_open(gov, ballot)
         raise
@@ -89,20 +92,36 @@ def relay(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None =
         _check_open(gov, ballot)  # an unknown proposal has snapshot 0: say so rather than "no weight"
         _check_signed(gov, linli, ballot)
         raise RelayRefused(403, f"{ballot.voter} had no voting weight at the proposal's snapshot")
-    _check_nonce(linli, ballot)  # the governor signs over its own nonce: a ballot naming another is refused here
+    if not _recovers_voter(gov, linli, ballot):  # refused before paying; the chain says which refusal it is
+        _check_open(gov, ballot)
+        _check_signed(gov, linli, ballot)
     return Relayed(tx_hash=send(linli, ballot, authority), weight=weight)
 
 
+T = TypeVar("T")
 _domains: dict[int, tuple[object, BallotDomain]] = {}
+_reads: dict[int, tuple[object, RelayReads]] = {}
+
+
+def _bound(cache: dict[int, tuple[object, T]], linli: Linli, make: Callable[[], T]) -> T:
+    """`make()` once per bound governor. The cache holds the contract object itself, so its id cannot be
+    reused by another while cached."""
+    cached = cache.get(id(linli.governor))
+    if cached is None or cached[0] is not linli.governor:
+        cached = cache[id(linli.governor)] = (linli.governor, make())
+    return cached[1]
 
 
 def ballot_domain(gov: Governance, linli: Linli) -> BallotDomain:
-    """The governor's EIP-712 domain, read once per bound governor (its name and version are immutable).
-    The cache holds the contract object itself, so its id cannot be reused by another while cached."""
-    cached = _domains.get(id(linli.governor))
-    if cached is None or cached[0] is not linli.governor:
-        cached = _domains[id(linli.governor)] = (linli.governor, gov.ballot_domain())
-    return cached[1]
+    """The governor's EIP-712 domain, read once per bound governor (its name and version are immutable)."""
+    return _bound(_domains, linli, gov.ballot_domain)
+
+
+def _recovers_voter(gov: Governance, linli: Linli, ballot: SignedBallot) -> bool:
+    try:
+        return ballot_signer(ballot_domain(gov, linli), ballot).lower() == ballot.voter.lower()
+    except MalformedBallot:
+        return False
 
 
 def _check_open(gov: Governance, ballot: SignedBallot) -> None:

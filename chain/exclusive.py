@@ -44,14 +44,15 @@ def _refusal(tx: Transactor, exc: Exception, label: str) -> Exception:
 
 
 def _unsigned(tx: Transactor, fn: ContractFunction, sender: LocalAccount, label: str) -> TxParams:
-    """The transaction without its nonce: estimated (a revert raises here), with fees and calldata."""
-    base: TxParams = {"from": sender.address, "value": 0}  # type: ignore[typeddict-item]
+    """The transaction without its nonce: estimated (a revert raises here), with fees and calldata. The
+    calldata is encoded once and the fields are written out: web3's `estimate_gas` and `build_transaction`
+    would each look the function up in the ABI and encode the arguments again."""
+    base: TxParams = {"from": sender.address, "to": fn.address, "value": 0,  # type: ignore[typeddict-item]
+                      "data": fn._encode_transaction_data()}
     try:
-        estimate = fn.estimate_gas(base)
+        estimate = tx.chain.w3.eth.estimate_gas(base)
         gas = min(estimate * (100 + tx.gas_margin_percent) // 100 + tx.gas_margin_fixed, tx.chain.block_gas_limit)
-        fields: TxParams = {**base, "gas": gas, "chainId": tx.chain.chain_id, **tx.chain.fee_fields(),  # type: ignore[typeddict-item]
-                            "nonce": 0}
-        return fn.build_transaction(fields)
+        return {**base, "gas": gas, "chainId": tx.chain.chain_id, **tx.chain.fee_fields()}  # type: ignore[typeddict-item]
     except Web3Exception as exc:  # a node's JSON-RPC error, or a revert at estimate
         raise _refusal(tx, exc, label) from exc
 
