@@ -1,6 +1,7 @@
 """The indexer's bookkeeping at its edges, on the story world (Anvil) and SQLite: each step reads exactly one
-window and resumes after it, a database that mirrors another chain is refused, and a live indexer's lease is
-not taken by another while it holds it. These kill the mutants of scripts/mutation_python.py (area indexer)
+window and resumes after it, a reorg that lands between the cursor check and the window's read is caught by
+the window's parent hash, a database that mirrors another chain is refused, and a live indexer's lease is not
+taken by another while it holds it. These kill the mutants of scripts/mutation_python.py (area indexer)
 that the older tests let survive."""
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, select, text
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer, indexer_lock
 from api.models import SyncState
-from api.source import ChainSource
+from api.source import ChainSource, Header
 from api_world import World
 
 
@@ -70,3 +71,33 @@ def test_a_live_indexers_lease_is_not_taken(engine: Engine) -> None:
         owner.join()
         seen.append(held())  # the first released its lease on leaving
     assert seen == [True, False, True]
+
+
+class ReorgingSource(ChainSource):
+    """The real source, on a chain that really reorganises (Anvil snapshot, revert, other blocks) the first
+    time block `at` is asked for: right between the step's cursor check and its read of the window."""
+
+    def __init__(self, world: World, at: int) -> None:
+        super().__init__(world.linli)
+        self.world, self.at, self.base, self.restore = world, at, world.chain.snapshot(), None
+
+    def header(self, number: int) -> Header | None:
+        if number == self.at and self.restore is None:
+            self.world.chain.revert(self.base)
+            self.restore = self.world.chain.snapshot()
+            self.world.chain.increase_time(7)  # other timestamps: other block hashes at the same heights
+            self.world.chain.mine(3)
+        return super().header(number)
+
+
+def test_a_reorg_between_the_cursor_check_and_the_read_is_caught(world: World, engine: Engine) -> None:
+    source = ReorgingSource(world, at=world.chain.block_number() + 3)
+    try:
+        world.chain.mine(2)
+        indexer = Indexer(session_factory(engine), source, confirmations=0, window=10_000)
+        indexer.sync()
+        assert _cursor(engine) == source.at - 1
+        world.chain.mine(1)
+        assert indexer.step().reorged
+    finally:
+        world.chain.revert(source.restore if source.restore is not None else source.base)
