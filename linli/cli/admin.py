@@ -8,21 +8,15 @@ The key never travels on the command line: LINLI_ADMIN_KEY (Ed25519 seed, 64 hex
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from linli.cli.options import Json, emit_json, note
-from linli.services.admin_client import (
-    API_URL_ENV,
-    DEFAULT_API_URL,
-    DEFAULT_KEY_ID,
-    KEY_ID_ENV,
-    AdminClient,
-    Format,
-    load_seed,
-    public_key_hex,
-)
+from linli.services.admin_defaults import API_URL_ENV, DEFAULT_API_URL, DEFAULT_KEY_ID, KEY_ID_ENV, Format
+
+if TYPE_CHECKING:
+    from linli.services.admin_client import AdminClient
 
 app = typer.Typer(help="Upload members, orders and payout records to the API (Ed25519-signed admin requests).",
                   no_args_is_help=True)
@@ -44,6 +38,8 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Have the server check t
 
 
 def _client(api: str, key_id: str, key_file: Path | None) -> AdminClient:
+    from linli.services.admin_client import AdminClient, load_seed  # httpx loads only for a request
+
     return AdminClient(api, key_id, load_seed(key_file))
 
 
@@ -104,6 +100,8 @@ def publish(period: PeriodArg, file: RecordFile, api: Api = DEFAULT_API_URL, key
 @app.command("public-key")
 def public_key(key_id: KeyId = DEFAULT_KEY_ID, admin_key_file: AdminKeyFile = None, as_json: Json = False) -> None:
     """Print the admin key's Ed25519 public key (hex); the server lists it as LINLI_ADMIN_KEYS=ID:HEX."""
+    from linli.services.admin_client import load_seed, public_key_hex
+
     public = public_key_hex(load_seed(admin_key_file))
     if as_json:
         emit_json({"key_id": key_id, "public_key": public, "admin_keys": f"{key_id}:{public}"})

@@ -13,18 +13,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from eth_account import Account
 
-from chain.connect import open_chain
-from chain.deploy import DeployConfig, deploy_linli
-from chain.deployment import CONTRACT_NAMES
-from chain.keys import dev_signers
-from chain.nodes import LocalNode
-from chain.rpc import RpcChain
-from governance.rules import load_rules
 from linli.cli.options import Json, Keystore, emit_json, note
-from linli.cli.progress import step
-from linli.services.rules_source import deploy_overrides
 
 app = typer.Typer(help="Deploy Linli's contracts, or run a local chain node for a session.", no_args_is_help=True)
 LOCAL_CHAIN_IDS = (1337, 31337)  # Ganache's and Anvil's: a dev node behind --rpc
@@ -47,6 +37,13 @@ def deploy(
     as_json: Json = False,
 ) -> None:
     """Deploy and wire the five contracts; write deployment.json."""
+    from chain.connect import open_chain  # web3 and py-evm load only when a command needs a chain
+    from chain.deploy import DeployConfig, deploy_linli
+    from chain.deployment import CONTRACT_NAMES
+    from governance.rules import load_rules
+    from linli.cli.progress import step
+    from linli.services.rules_source import deploy_overrides
+
     overrides = deploy_overrides(load_rules(rules)) if rules else {}
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         local = chain.name in ("embedded", "anvil", "ganache") or chain.chain_id in LOCAL_CHAIN_IDS
@@ -83,6 +80,9 @@ def node(
     accounts: Annotated[int, typer.Option("--accounts", help="Funded dev accounts.")] = 10,
 ) -> None:
     """Run a local Anvil or Ganache in the foreground until Ctrl-C (the dev mnemonic's accounts are funded)."""
+    from chain.keys import dev_signers
+    from linli.cli.stateful_node import StatefulNode
+
     if chain_kind not in ("anvil", "ganache"):
         raise typer.BadParameter("use anvil or ganache", param_hint="--chain")
     kind: Literal["anvil", "ganache"] = chain_kind  # type: ignore[assignment]
@@ -111,24 +111,6 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-class StatefulNode(LocalNode):
-    """A LocalNode that can keep its chain in `state` (Anvil: a JSON dump; Ganache: a database directory)."""
-
-    def __init__(self, kind: Literal["anvil", "ganache"], *, state: Path | None, **kwargs: object) -> None:
-        super().__init__(kind, **kwargs)  # type: ignore[arg-type]
-        self.state = state
-
-    def command(self) -> list[str]:
-        base = super().command()
-        if self.state is None:
-            return base
-        if self.kind == "anvil":
-            return [*base, "--state", str(self.state), "--state-interval", "5"]
-        Path(self.state).mkdir(parents=True, exist_ok=True)
-        return [*base, "--database.dbPath", str(self.state)]
-
-
-
 @app.command("advance")
 def advance(
     seconds: Annotated[int, typer.Argument(min=1, help="How far to move the clock.")],
@@ -136,6 +118,10 @@ def advance(
                                             help="The dev node (Anvil, Ganache, Hardhat).")] = None,
 ) -> None:
     """Dev nodes only: move the chain's clock forward and mine a block (skip a voting period or timelock)."""
+    from eth_account import Account
+
+    from chain.rpc import RpcChain
+
     if not rpc:
         raise typer.BadParameter("which node? pass --rpc URL or set LINLI_RPC_URL", param_hint="--rpc")
     with RpcChain(rpc, [Account.create()], name="rpc") as chain:

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chain.connect import open_chain
 from linli.cli.options import Json, Keystore, emit_json, note, yuan
-from linli.cli.progress import step
-from linli.demo import DemoConfig, DemoResult, run_demo
-from linli.services.admin_key import ADMIN_KEY_ENV
+
+if TYPE_CHECKING:
+    from linli.demo import DemoResult
 
 app = typer.Typer()
 
@@ -32,6 +31,11 @@ def demo(
 ) -> None:
     """Generate a co-op, deploy, mint points, vote new commission rates, close and publish the month with them,
     and verify every member's payout from the chain."""
+    from chain.connect import open_chain  # web3 and py-evm load only when the command runs
+    from linli.cli.progress import step
+    from linli.demo import DemoConfig, run_demo
+    from linli.services.admin_key import ADMIN_KEY_ENV
+
     config = DemoConfig(members=members, seed=seed, out_dir=out, admin_seed=os.environ.get(ADMIN_KEY_ENV) or None)
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         result = run_demo(chain, config, steps=step)

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from governance.loading import load_coop
-from governance.month import MonthReport, close_month
-from governance.period import Period
-from governance.rules import load_rules
 from linli.cli.month_chain import CHUNK_SIZE, AdminKeyFile, ChunkSize, Out, publish_on_chain
 from linli.cli.options import DeploymentFile, Keystore, Rpc
+
+if TYPE_CHECKING:
+    from governance.month import MonthReport
 
 app = typer.Typer(help="Close a settlement month (月结): points, levels, commission, pool, Merkle root.",
                   no_args_is_help=True)
@@ -30,6 +30,11 @@ def close(
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
 ) -> None:
     """Compute the month report; without --dry-run, then mint the awards and publish root and record."""
+    from governance.loading import load_coop  # the rules engine loads when a month is closed, not for --help
+    from governance.month import close_month
+    from governance.period import Period
+    from governance.rules import load_rules
+
     month = Period.parse(period)
     rule_book = load_rules(rules)
     data = load_coop(members, orders, activities)

@@ -6,19 +6,18 @@ Options are declared here so `linli month close` gains them with one parameter e
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from governance.loading import CoopData
-from governance.month import MonthReport
-from governance.period import Period
-from governance.rules import Rules
 from linli.cli.options import note
-from linli.cli.progress import step
-from linli.services.admin_key import admin_seed
-from linli.services.month_publish import CHUNK_SIZE, MAX_CHUNK_SIZE, close_and_publish
-from linli.services.session import attached, deployment_path
+from linli.services.batch_size import CHUNK_SIZE, MAX_CHUNK_SIZE
+
+if TYPE_CHECKING:
+    from governance.loading import CoopData
+    from governance.month import MonthReport
+    from governance.period import Period
+    from governance.rules import Rules
 
 Out = Annotated[Path | None, typer.Option(
     "--out", help="Where the month report and signed payout record go (default: beside deployment.json).")]
@@ -33,6 +32,11 @@ def publish_on_chain(
     rpc: str | None, keystore: Path | None, deployment: Path | None, chunk_size: int = CHUNK_SIZE,
 ) -> MonthReport:
     """Close with the RuleBook's terms, mint, write the signed record, publish; returns the published report."""
+    from linli.cli.progress import step  # web3 and py-evm load only when the month is published
+    from linli.services.admin_key import admin_seed
+    from linli.services.month_publish import close_and_publish
+    from linli.services.session import attached, deployment_path
+
     seed = admin_seed(admin_key_file)
     out_dir = out or deployment_path(deployment).parent
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli, \

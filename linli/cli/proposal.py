@@ -11,11 +11,8 @@ from typing import Annotated
 import typer
 
 from chain.errors import ChainError
-from chain.governor import Governance, ProposalState
 from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json
 from linli.cli.vote import proposal_number
-from linli.services.proposals import find_proposal, require_state, view
-from linli.services.session import attached
 
 app = typer.Typer(help="Look at proposals.", no_args_is_help=True)
 ProposalId = Annotated[str, typer.Argument(help="The proposal id `linli propose` printed.")]
@@ -23,6 +20,10 @@ ProposalId = Annotated[str, typer.Argument(help="The proposal id `linli propose`
 
 def queue(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None) -> None:
     """Queue a proposal that passed; the timelock then holds it for its delay."""
+    from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
+    from linli.services.proposals import find_proposal, require_state
+    from linli.services.session import attached
+
     pid = proposal_number(proposal_id)
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
         proposal, _ = find_proposal(linli, pid)
@@ -34,6 +35,10 @@ def queue(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, d
 
 def execute(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None) -> None:
     """Execute a queued proposal once the timelock delay has passed."""
+    from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
+    from linli.services.proposals import find_proposal, require_state
+    from linli.services.session import attached
+
     pid = proposal_number(proposal_id)
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
         proposal, _ = find_proposal(linli, pid)
@@ -50,6 +55,9 @@ def execute(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None,
 def show(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
          as_json: Json = False) -> None:
     """State, votes, quorum, timings and decoded actions of a proposal."""
+    from linli.services.proposals import view  # web3 and py-evm load only when the command runs
+    from linli.services.session import attached
+
     pid = proposal_number(proposal_id)
     with attached(rpc=rpc, keystore=keystore, deployment=deployment, signer_needed=False) as linli:
         v = view(linli, pid)

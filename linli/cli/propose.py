@@ -5,16 +5,17 @@ bounds (commission ≤ 30% in total, pool rate 1–3%, max change per proposal) 
 """
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chain.governor import Action, Governance
-from chain.rules import Rules
-from chain.system import Linli
 from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json, note
-from linli.services.proposals import metadata_hash, product_id
-from linli.services.session import attached
+
+if TYPE_CHECKING:
+    from chain.governor import Action
+    from chain.rules import Rules
 
 app = typer.Typer(help="Propose a rule change (commission, pool rate, GMV target, products).", no_args_is_help=True)
 
@@ -23,8 +24,15 @@ Description = Annotated[str | None, typer.Option(
                           "descriptions (default: generated from the change).")]
 
 
-def _propose(linli: Linli, action: Action, description: str, as_json: bool) -> None:
-    proposal = Governance(linli).propose([action], description, linli.chain.signers[0])
+def _propose(rpc: str | None, keystore: Path | None, deployment: Path | None, description: str, as_json: bool,
+             build: Callable[[Rules], Action]) -> None:
+    """Attach to the deployment and propose the RuleBook call `build` makes (web3 and py-evm load only here)."""
+    from chain.governor import Governance
+    from chain.rules import Rules
+    from linli.services.session import attached
+
+    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
+        proposal = Governance(linli).propose([build(Rules(linli))], description, linli.chain.signers[0])
     if as_json:
         emit_json({"id": str(proposal.id), "description": description})
     else:
@@ -40,9 +48,8 @@ def commission(
     as_json: Json = False,
 ) -> None:
     """Change a commission rate."""
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
-        text = description or f"Set level {level} commission to {bps} bps"
-        _propose(linli, Rules(linli).set_commission_rate(level, bps), text, as_json)
+    _propose(rpc, keystore, deployment, description or f"Set level {level} commission to {bps} bps", as_json,
+             lambda rules: rules.set_commission_rate(level, bps))
 
 
 @app.command("pool-rate")
@@ -52,8 +59,8 @@ def pool_rate(
     as_json: Json = False,
 ) -> None:
     """Change the monthly pool rate."""
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
-        _propose(linli, Rules(linli).set_pool_rate(bps), description or f"Set the pool rate to {bps} bps", as_json)
+    _propose(rpc, keystore, deployment, description or f"Set the pool rate to {bps} bps", as_json,
+             lambda rules: rules.set_pool_rate(bps))
 
 
 @app.command("gmv-target")
@@ -63,9 +70,8 @@ def gmv_target(
     as_json: Json = False,
 ) -> None:
     """Change the monthly GMV target the pool depends on."""
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
-        text = description or f"Set the monthly GMV target to {cents} cents"
-        _propose(linli, Rules(linli).set_gmv_target(cents), text, as_json)
+    _propose(rpc, keystore, deployment, description or f"Set the monthly GMV target to {cents} cents", as_json,
+             lambda rules: rules.set_gmv_target(cents))
 
 
 @app.command("product-add")
@@ -77,9 +83,11 @@ def product_add(
     as_json: Json = False,
 ) -> None:
     """Add a product to the co-op's catalogue."""
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
-        action = Rules(linli).add_product(product_id(product), metadata_hash(metadata))
-        _propose(linli, action, description or f"Add product {product}", as_json)
+    from linli.services.proposals import metadata_hash, product_id
+
+    pid, digest = product_id(product), metadata_hash(metadata)
+    _propose(rpc, keystore, deployment, description or f"Add product {product}", as_json,
+             lambda rules: rules.add_product(pid, digest))
 
 
 @app.command("product-remove")
@@ -89,6 +97,8 @@ def product_remove(
     as_json: Json = False,
 ) -> None:
     """Remove a product from the catalogue."""
-    with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
-        _propose(linli, Rules(linli).remove_product(product_id(product)),
-                 description or f"Remove product {product}", as_json)
+    from linli.services.proposals import product_id
+
+    pid = product_id(product)
+    _propose(rpc, keystore, deployment, description or f"Remove product {product}", as_json,
+             lambda rules: rules.remove_product(pid))

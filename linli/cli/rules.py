@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from governance.errors import RulesError
-from governance.linter import Finding, Severity, lint_rules
-from governance.rules import parse_rules, read_raw
+if TYPE_CHECKING:
+    from governance.linter import Finding
 
 app = typer.Typer(help="Check a rules file (规则文件) against the compliance linter.", no_args_is_help=True)
 
@@ -20,6 +20,10 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
 ) -> None:
     """Exit 1 on any REFUSE finding or unusable file (and on any FLAG with --strict); 0 otherwise."""
+    from governance.errors import RulesError  # the rules engine loads when a file is checked, not for --help
+    from governance.linter import Severity, lint_rules
+    from governance.rules import parse_rules, read_raw
+
     raw = read_raw(rules_file)
     findings = lint_rules(raw)
     try:

@@ -13,13 +13,7 @@ from typing import Annotated
 import typer
 
 from governance.errors import VerificationError
-from governance.payout_record import SignedRecord
-from governance.period import Period
 from linli.cli.options import DeploymentFile, Json, Rpc, emit_json, yuan
-from linli.cli.progress import step
-from linli.services.month_publish import record_path
-from linli.services.session import attached, deployment_path
-from linli.services.verify import verify_published
 
 app = typer.Typer()
 
@@ -38,6 +32,13 @@ def verify(
     rpc: Rpc = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
     """Verify a published month; with --member, that member's payout is also proven on chain."""
+    from governance.payout_record import SignedRecord
+    from governance.period import Period
+    from linli.cli.progress import step
+    from linli.services.month_publish import record_path  # web3 and py-evm load only when the command runs
+    from linli.services.session import attached, deployment_path
+    from linli.services.verify import verify_published
+
     Period.parse(period)
     path = record or record_path(deployment_path(deployment).parent, period)
     try:

@@ -15,21 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from governance.errors import BadInput, LinliError
 from governance.payout_record import signing_key
 from governance.period import Period
+from linli.services.admin_defaults import API_URL_ENV, KEY_ID_ENV, Format
 from linli.services.admin_key import ADMIN_KEY_ENV, admin_seed
 
-API_URL_ENV = "LINLI_API_URL"
-KEY_ID_ENV = "LINLI_ADMIN_KEY_ID"
-DEFAULT_API_URL = "http://127.0.0.1:8000"
-DEFAULT_KEY_ID = "admin"  # the id in the server's LINLI_ADMIN_KEYS=admin:<public key hex>
 TIMEOUT_S = 120.0  # a publish waits for its transaction to be mined
-Format = Literal["csv", "jsonl"]
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
 

@@ -50,12 +50,11 @@ from governance.payout_record import SignedRecord, canonical_json, sign_record
 from governance.period import Period
 from governance.rules import Rules
 from linli.services import faults
+from linli.services.batch_size import CHUNK_SIZE, MAX_CHUNK_SIZE
 from linli.services.period_points import Entry, batch_id, compare, evidence_of, period_movements
 from linli.services.rules_source import differences, with_terms_in_force
 
 Progress = Callable[[int, int], None]
-CHUNK_SIZE = 100  # ~100 awards keep a batch far below a 30M-gas block on every backend
-MAX_CHUNK_SIZE = 500
 
 
 class PeriodAlreadyPublished(ChainError):
