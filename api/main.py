@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import metadata
 
 from fastapi import FastAPI
 
@@ -61,7 +62,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
     app = FastAPI(
         title="Linli (邻里) API",
         summary="A mirror of the co-op's chain (members, proposals, rules, distributions) and its few writes.",
-        version="0.1.0",
+        version=metadata.version("linli"),
         lifespan=lifespan,
     )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, session_factory(engine)

@@ -1,6 +1,8 @@
 """Compiled contracts as brownie writes them: build/contracts/<Name>.json with `abi`, `bytecode`, `deployedBytecode`.
 
 Contracts imported from OpenZeppelin land under build/contracts/dependencies/…; lookup searches there too.
+An installed wheel carries the same files, cut to those three fields, in chain/data/contracts (setup.py);
+a checkout (or an editable install) reads build/contracts itself.
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from typing import Any
 
 from chain.errors import ArtifactMissing
 
-DEFAULT_BUILD_DIR = Path(__file__).resolve().parents[1] / "build" / "contracts"
+PACKAGED_BUILD_DIR = Path(__file__).resolve().parent / "data" / "contracts"
+CHECKOUT_BUILD_DIR = Path(__file__).resolve().parents[1] / "build" / "contracts"
+DEFAULT_BUILD_DIR = PACKAGED_BUILD_DIR if PACKAGED_BUILD_DIR.is_dir() else CHECKOUT_BUILD_DIR
 _HINT = "contracts are not compiled: run toolchain/bootstrap.sh (it runs `brownie compile`)"
 
 

@@ -30,7 +30,9 @@ from chain.errors import DeploymentError
 from chain.reverts import RevertDecoder
 from chain.transactions import Transactor
 
-DEFAULTS_PATH = Path(__file__).resolve().parents[1] / "contracts" / "deploy-defaults.json"
+_PACKAGED_DEFAULTS = Path(__file__).resolve().parent / "data" / "deploy-defaults.json"  # in a wheel (setup.py)
+DEFAULTS_PATH = (_PACKAGED_DEFAULTS if _PACKAGED_DEFAULTS.is_file()
+                 else Path(__file__).resolve().parents[1] / "contracts" / "deploy-defaults.json")
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 

@@ -45,7 +45,9 @@ from linli.services.month_publish import PublishResult, mint_period_points, publ
 from linli.services.rules_source import deploy_overrides, with_terms_in_force
 from linli.services.verify import Verified, verify_published
 
-EXAMPLE_RULES = Path(__file__).resolve().parents[1] / "examples" / "rules.toml"
+_PACKAGED_EXAMPLES = Path(__file__).resolve().parent / "data" / "examples"  # in a wheel (setup.py)
+EXAMPLES = _PACKAGED_EXAMPLES if _PACKAGED_EXAMPLES.is_dir() else Path(__file__).resolve().parents[1] / "examples"
+EXAMPLE_RULES = EXAMPLES / "rules.toml"
 GAS_MONEY_WEI = 10**17  # 0.1 ether per member who votes directly
 TARGET_PER_MEMBER_CENTS = 20_000  # the demo co-op's GMV target: 200 yuan a member (it buys ~260 a month)
 Progress = Callable[[int, int], None]

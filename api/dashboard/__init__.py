@@ -2,7 +2,8 @@
 
     mount(app)   after create_app; adds, in this order:
       /dashboard/config.json        the node URL and contract addresses the page reads the chain with
-      /dashboard/vendor/...         chart.js and @noble/hashes (keccak) straight from node_modules
+      /dashboard/vendor/...         chart.js and @noble/hashes (keccak): from node_modules in a checkout, from
+                                    the package's vendor/ in a wheel (setup.py copies them at build time)
       /dashboard/                   index.html, style.css, js/ (vanilla ES modules)
 
 The page trusts the server for display only: "verify my payout" hashes the leaf and walks the proof in the
@@ -19,11 +20,18 @@ from fastapi.staticfiles import StaticFiles
 from chain.system import Linli
 
 STATIC = Path(__file__).resolve().parent / "static"
+PACKAGED_VENDOR = Path(__file__).resolve().parent / "vendor"
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
-VENDOR = {  # URL under /dashboard/vendor -> directory in node_modules
-    "chartjs": NODE_MODULES / "chart.js" / "dist",
-    "noble-hashes": NODE_MODULES / "@noble" / "hashes" / "esm",
-}
+
+
+def _vendor() -> dict[str, Path]:
+    """URL under /dashboard/vendor -> directory of its files: the wheel's copy, else node_modules."""
+    if PACKAGED_VENDOR.is_dir():
+        return {"chartjs": PACKAGED_VENDOR / "chartjs", "noble-hashes": PACKAGED_VENDOR / "noble-hashes"}
+    return {"chartjs": NODE_MODULES / "chart.js" / "dist", "noble-hashes": NODE_MODULES / "@noble" / "hashes" / "esm"}
+
+
+VENDOR = _vendor()
 
 
 def chain_config(linli: Linli | None, rpc_url: str | None) -> dict[str, Any]:

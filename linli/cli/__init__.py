@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import sys
+from importlib import metadata
+from typing import Annotated
 
 import typer
 from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
@@ -17,6 +19,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"linli {metadata.version('linli')}")  # pyproject's version, as installed
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True, help="Print Linli's version and exit.")] = False) -> None:
+    pass
+
+
 app.add_typer(rules.app, name="rules")
 app.add_typer(month.app, name="month")
 app.add_typer(chain.app, name="chain")
