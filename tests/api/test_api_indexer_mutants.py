@@ -1,8 +1,8 @@
 """The indexer's bookkeeping at its edges, on the story world (Anvil) and SQLite: each step reads exactly one
-window and resumes after it, a reorg that lands between the cursor check and the window's read is caught by
-the window's parent hash, a database that mirrors another chain is refused, and a live indexer's lease is not
-taken by another while it holds it. These kill the mutants of scripts/mutation_python.py (area indexer)
-that the older tests let survive."""
+window and resumes after it; a reorg that lands between the cursor check and the window's read (caught by the
+window's parent hash) or while its logs are read (caught by the block hashes) is undone; a database that
+mirrors another chain is refused; a live indexer's lease is not taken by another while it holds it. These
+kill the mutants of scripts/mutation_python.py (area indexer) that the older tests let survive."""
 from __future__ import annotations
 
 import threading
@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select, text
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer, indexer_lock
 from api.models import SyncState
-from api.source import ChainSource, Header
+from api.source import ChainSource, Header, RawEvent
 from api_world import World
 
 
@@ -77,21 +77,33 @@ class ReorgingSource(ChainSource):
     """The real source, on a chain that really reorganises (Anvil snapshot, revert, other blocks) the first
     time block `at` is asked for: right between the step's cursor check and its read of the window."""
 
-    def __init__(self, world: World, at: int) -> None:
+    def __init__(self, world: World, at: int, *, in_events: bool = False) -> None:
         super().__init__(world.linli)
-        self.world, self.at, self.base, self.restore = world, at, world.chain.snapshot(), None
+        self.world, self.at, self.in_events = world, at, in_events
+        self.base, self.restore = world.chain.snapshot(), None
 
-    def header(self, number: int) -> Header | None:
-        if number == self.at and self.restore is None:
+    def _reorg(self) -> None:
+        if self.restore is None:
             self.world.chain.revert(self.base)
             self.restore = self.world.chain.snapshot()
             self.world.chain.increase_time(7)  # other timestamps: other block hashes at the same heights
             self.world.chain.mine(3)
+
+    def header(self, number: int) -> Header | None:
+        if number == self.at and not self.in_events:
+            self._reorg()
         return super().header(number)
 
+    def events(self, lo: int, hi: int) -> list[RawEvent]:
+        if self.in_events and lo <= self.at <= hi:
+            self._reorg()
+        return super().events(lo, hi)
 
-def test_a_reorg_between_the_cursor_check_and_the_read_is_caught(world: World, engine: Engine) -> None:
-    source = ReorgingSource(world, at=world.chain.block_number() + 3)
+
+@pytest.mark.parametrize("in_events", [False, True], ids=["before-the-window", "while-reading-its-logs"])
+def test_a_reorg_between_the_cursor_check_and_the_read_is_caught(world: World, engine: Engine, in_events: bool
+                                                                 ) -> None:
+    source = ReorgingSource(world, at=world.chain.block_number() + 3, in_events=in_events)
     try:
         world.chain.mine(2)
         indexer = Indexer(session_factory(engine), source, confirmations=0, window=10_000)
