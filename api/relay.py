@@ -17,7 +17,7 @@ Several API processes may relay with one relayer key. Each process's nonce cache
 soon as another sends ("nonce too low": the vote is lost), so the send itself runs under one nonce authority
 per relayer key and chain: on PostgreSQL a transaction-scoped advisory lock (`pg_advisory_xact_lock`) keyed
 by the chain id and the relayer's address, held while the nonce is read from the node ("pending") and the
-transaction is signed and sent (`chain.exclusive`), and released before the receipt is awaited (the node's
+transactions the process has queued by then are signed and sent (`chain.exclusive`), and released before the receipt is awaited (the node's
 pending count already holds the transaction then). The lock belongs to a database connection, so a process
 that dies holding it releases it. On SQLite (one process) the in-process lock of `chain.nonces` is enough.
 A nonce taken anyway (a publish from the same key) is re-read and the ballot re-signed a bounded number of
@@ -36,7 +36,7 @@ from sqlalchemy import Engine, text
 
 from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
-from chain.exclusive import NodeRefused, StaleNonce, send_exclusive
+from chain.exclusive import NodeRefused, NotSent, StaleNonce, send_exclusive
 from chain.governor import Governance, ProposalState, RelayReads
 from chain.nonces import NonceAuthority
 from chain.points import Points
@@ -170,6 +170,6 @@ def send(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = 
         raise RelayRefused(502, f"the governor refused the ballot: {exc}") from None
     except NodeRefused as exc:
         raise RelayRefused(502, str(exc)) from None
-    except (RpcUnavailable, StaleNonce) as exc:
+    except (RpcUnavailable, StaleNonce, NotSent) as exc:
         raise RelayRefused(503, f"the ballot was not sent: {exc}") from None
     return receipt["transactionHash"].to_0x_hex()

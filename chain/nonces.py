@@ -50,7 +50,7 @@ class NonceManager:
         self._w3 = w3
         self._next: dict[ChecksumAddress, int] = {}
         self._lock = threading.Lock()
-        self._senders: dict[ChecksumAddress, threading.Lock] = {}
+        self._senders: dict[ChecksumAddress, threading.RLock] = {}
 
     def take(self, address: ChecksumAddress) -> int:
         """The next unused nonce of `address`, reserved for the caller."""
@@ -69,13 +69,16 @@ class NonceManager:
             else:
                 self._next.pop(address, None)
 
+    def sender_lock(self, address: ChecksumAddress) -> threading.RLock:
+        """This process's lock on sending from `address` (re-entrant: `exclusive` takes it again inside)."""
+        with self._lock:
+            return self._senders.setdefault(address, threading.RLock())
+
     @contextmanager
     def exclusive(self, address: ChecksumAddress, authority: NonceAuthority | None = None) -> Iterator[None]:
         """Sign and send from `address` inside this block only: one holder at a time in this process (and,
         with `authority`, across every process sharing the key); nonces are read fresh from the node."""
-        with self._lock:
-            sender_lock = self._senders.setdefault(address, threading.Lock())
-        with sender_lock, (authority.hold(address) if authority is not None else nullcontext()):
+        with self.sender_lock(address), (authority.hold(address) if authority is not None else nullcontext()):
             self.forget(address)
             try:
                 yield
