@@ -173,6 +173,6 @@ def ballot_signer(domain: BallotDomain, ballot: SignedBallot) -> str:
         v = signature[64] - 27 if signature[64] >= 27 else signature[64]
         vrs = (v, int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"))
         public_key = keys.Signature(vrs=vrs).recover_public_key_from_msg_hash(ballot_digest(domain, ballot))
-    except (BadSignature, ValueError, IndexError) as exc:  # e.g. an r that is no point's x coordinate
+    except BadSignature as exc:  # e.g. an r that is no point's x coordinate, or v past 28
         raise MalformedBallot(f"the signature recovers no key: {exc}") from exc
     return str(public_key.to_checksum_address())
