@@ -32,6 +32,13 @@ def node_linli(request: pytest.FixtureRequest) -> Iterator[Linli]:
         yield Linli.attach(chain, deploy_linli(chain))
 
 
+@pytest.fixture(scope="module")
+def anvil_linli() -> Iterator[Linli]:
+    """For the tests that steer the node's clock and mining with Anvil's own RPC methods."""
+    with start_local("anvil") as chain:
+        yield Linli.attach(chain, deploy_linli(chain))
+
+
 def _stress_shape(kind: str) -> tuple[int, int]:
     """(awards, members per transaction). Anvil: 1,000 transactions of one award each (its window is per
     transaction, and it sends 15-30 a second here). Ganache sends 6-9 a second, so 1,000 single transactions
@@ -61,16 +68,14 @@ def test_a_thousand_back_to_back_awards_to_the_same_members_all_land(node_linli:
     assert points.total_supply() - supply_before == sum(a.amount for a in awards)
 
 
-def test_estimated_in_one_second_and_mined_in_the_next_still_has_the_gas(node_linli: Linli) -> None:
+def test_estimated_in_one_second_and_mined_in_the_next_still_has_the_gas(anvil_linli: Linli) -> None:
     """The gas side of the same clock: pinned with evm_setNextBlockTimestamp (Anvil's), the estimate runs in
     the second of the last award to these 200 members (checkpoints updated in place) and the transaction is
     mined a second later (a checkpoint pushed per member, x1.83 the gas): the margin must cover it."""
-    chain = node_linli.chain
+    chain = anvil_linli.chain
     assert isinstance(chain, RpcChain)
-    if not chain.client.startswith("anvil"):
-        pytest.skip("pins the next block's timestamp with Anvil's evm_setNextBlockTimestamp")
     members = [Account.create().address for _ in range(200)]
-    fn, issuer = node_linli.points.functions, chain.signers[0]
+    fn, issuer = anvil_linli.points.functions, chain.signers[0]
 
     def batch(tag: str) -> ContractFunction:
         return fn.awardBatch(evidence_id(tag), members, [3] * len(members),
@@ -79,7 +84,7 @@ def test_estimated_in_one_second_and_mined_in_the_next_still_has_the_gas(node_li
     def next_block_at(timestamp: int) -> None:
         chain.w3.manager.request_blocking(RPCEndpoint("evm_setNextBlockTimestamp"), [timestamp])
 
-    tx = node_linli.tx
+    tx = anvil_linli.tx
     tx.send(batch("second-0"), issuer)
     second = chain.timestamp()
     next_block_at(second)  # the estimate's pending block: the same second
@@ -90,21 +95,19 @@ def test_estimated_in_one_second_and_mined_in_the_next_still_has_the_gas(node_li
     assert receipt["status"] == 1 and chain.timestamp() == second + 1
     estimate = (int(prepared.tx["gas"]) - tx.gas_margin_fixed) * 100 // (100 + tx.gas_margin_percent)
     assert receipt["gasUsed"] > estimate * 120 // 100 + tx.gas_margin_fixed  # a 20% margin would be short
-    assert all(Points(node_linli).balance(m) == 6 for m in members)
+    assert all(Points(anvil_linli).balance(m) == 6 for m in members)
 
 
-def test_a_failure_mid_batch_awaits_the_sent_ones_and_keeps_its_own_error(node_linli: Linli) -> None:
+def test_a_failure_mid_batch_awaits_the_sent_ones_and_keeps_its_own_error(anvil_linli: Linli) -> None:
     """Anvil with automine off: two awards sent, the third reverts at its estimate (a used evidence id); the
     two cannot be mined, so waiting for them times out — noted on the revert, which stays the error raised."""
-    chain = node_linli.chain
+    chain = anvil_linli.chain
     assert isinstance(chain, RpcChain)
-    if not chain.client.startswith("anvil"):
-        pytest.skip("pauses mining with Anvil's evm_setAutomine")
-    member, issuer, fn = chain.accounts[5], chain.signers[0], node_linli.points.functions
+    member, issuer, fn = chain.accounts[5], chain.signers[0], anvil_linli.points.functions
     used = evidence_id("mid-batch:used")
-    node_linli.tx.send(fn.award(member, 1, used), issuer)
-    impatient = Transactor(chain, node_linli.tx.decoder, receipt_timeout=0.5)
-    impatient.names = dict(node_linli.tx.names)
+    anvil_linli.tx.send(fn.award(member, 1, used), issuer)
+    impatient = Transactor(chain, anvil_linli.tx.decoder, receipt_timeout=0.5)
+    impatient.names = dict(anvil_linli.tx.names)
     calls = [fn.award(member, 10, evidence_id("mid-batch:a")), fn.award(member, 20, evidence_id("mid-batch:b")),
              fn.award(member, 5, used)]
     chain.w3.manager.request_blocking(RPCEndpoint("evm_setAutomine"), [False])
@@ -116,4 +119,4 @@ def test_a_failure_mid_batch_awaits_the_sent_ones_and_keeps_its_own_error(node_l
     notes = getattr(raised.value, "__notes__", [])
     assert len(notes) == 2 and all("no receipt" in note for note in notes)
     chain.mine(1)  # the two sent awards are still in the pool: they land, the third was never sent
-    assert Points(node_linli).balance(member) == 31
+    assert Points(anvil_linli).balance(member) == 31
