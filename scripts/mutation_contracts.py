@@ -14,26 +14,21 @@ Never touches the repository's files: the contracts, tests/contracts, scripts/ a
 to a temporary project (node_modules symlinked), and brownie runs there with its own HOME whose `development`
 network listens on a free port, so other brownie runs on this machine (port 8545) neither attach to our Anvil
 nor we to theirs. A mutant is killed when its test modules fail (stopping at the first failure), survives when
-they pass, and is stillborn when it does not compile. An unmutated run comes first: it must pass.
+they pass, times out after TIMEOUT_SECONDS (counted as killed), and is stillborn when it does not compile. An
+unmutated run comes first: it must pass. The mutant, its run and its score are scripts/mutation_core.py's.
 """
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import shutil
 import socket
-import subprocess
 import sys
-import tempfile
-import time
-from collections import defaultdict
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from mutation_core import ROOT, Bench, Layout, Mutant, Outcome, Suite, export, parser, run, tool_env
+from mutation_core import main as run_main
+
 TIMEOUT_SECONDS = 900
 
 # The test modules (tests/contracts/) that exercise each contract file. test_invariants.py (hypothesis,
@@ -47,17 +42,6 @@ MODULES: dict[str, tuple[str, ...]] = {
     "governance/GovernorQuorumCache.sol": ("test_governance.py", "test_proposal_guardian.py"),
     "ProductPoll.sol": ("test_product_poll.py",),
 }
-
-
-@dataclass(frozen=True)
-class Mutant:
-    """`before` (exactly once in contracts/`path`) becomes `after`. `equivalent` says why no test can kill it."""
-
-    name: str
-    path: str
-    before: str
-    after: str
-    equivalent: str = ""
 
 
 M = Mutant
@@ -161,15 +145,6 @@ MUTANTS: tuple[Mutant, ...] = (
 )
 
 
-@dataclass
-class Result:
-    name: str
-    contract: str
-    status: str  # killed | survived | stillborn | equivalent-survived
-    seconds: float
-    detail: str
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -187,9 +162,7 @@ def workspace(base: Path, tests_ref: str | None) -> tuple[Path, dict[str, str]]:
         shutil.copytree(ROOT / "tests" / "contracts", project / "tests" / "contracts",
                         ignore=shutil.ignore_patterns("__pycache__", ".hypothesis"))
     else:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", tests_ref, "tests/contracts"],
-                                 capture_output=True, check=True).stdout
-        subprocess.run(["tar", "-x", "-C", str(project)], input=archive, check=True)
+        export(tests_ref, project, "tests/contracts")
     shutil.copy2(ROOT / "brownie-config.yaml", project / "brownie-config.yaml")
     (project / "node_modules").symlink_to(ROOT / "node_modules")
     home = base / "home"
@@ -200,110 +173,31 @@ def workspace(base: Path, tests_ref: str | None) -> tuple[Path, dict[str, str]]:
         if network["id"] == "development":
             network["cmd_settings"]["port"] = free_port()
     config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    env = {**os.environ, "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1",
-           "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{ROOT / 'node_modules' / '.bin'}{os.pathsep}"
-                   f"{os.environ.get('PATH', '')}",
-           "SOLCX_BINARY_PATH": str(ROOT / ".toolchain" / "solcx")}
+    env = tool_env(HOME=str(home), SOLCX_BINARY_PATH=str(ROOT / ".toolchain" / "solcx"))
     return project, env
 
 
-def run_tests(project: Path, env: dict[str, str], modules: tuple[str, ...]) -> tuple[int, str]:
+def run_tests(project: Path, env: dict[str, str], modules: tuple[str, ...]) -> Outcome:
     command = [str(ROOT / ".venv" / "bin" / "brownie"), "test", *(f"tests/contracts/{m}" for m in modules),
                "--network", "development", "-x", "-q", "-p", "no:cacheprovider"]
-    try:
-        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        return -1, "timeout"
-    return done.returncode, done.stdout + done.stderr
+    return run(command, project, env, TIMEOUT_SECONDS)
 
 
-def summary_line(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in reversed(lines):
-        if " passed" in line or " failed" in line or "error" in line.lower():
-            return line[:160]
-    return lines[-1][:160] if lines else ""
-
-
-def run_mutant(project: Path, env: dict[str, str], mutant: Mutant) -> Result:
-    source = project / "contracts" / mutant.path
-    original = source.read_text(encoding="utf-8")
-    if original.count(mutant.before) != 1:
-        raise SystemExit(f"{mutant.name}: its original text occurs {original.count(mutant.before)} times in "
-                         f"contracts/{mutant.path} (the contract changed: update the mutant)")
-    source.write_text(original.replace(mutant.before, mutant.after), encoding="utf-8")
-    started = time.monotonic()
-    try:
-        code, output = run_tests(project, env, MODULES[mutant.path])
-    finally:
-        source.write_text(original, encoding="utf-8")
-    seconds = time.monotonic() - started
-    if code != 0 and "CompilerError" in output:
-        status = "stillborn"
-    elif code == 0:
-        status = "equivalent-survived" if mutant.equivalent else "survived"
-    else:
-        status = "killed"
-    return Result(mutant.name, mutant.path, status, round(seconds, 1), summary_line(output))
-
-
-def report(results: list[Result]) -> None:
-    by_contract: dict[str, list[Result]] = defaultdict(list)
-    for result in results:
-        by_contract[result.contract].append(result)
-    print(f"\n{'contract':44} {'killed':>7} {'total':>6} {'score':>6}")
-    killed_all = scored_all = 0
-    for contract, items in by_contract.items():
-        scored = [r for r in items if r.status in ("killed", "survived")]
-        killed = sum(r.status == "killed" for r in scored)
-        killed_all, scored_all = killed_all + killed, scored_all + len(scored)
-        score = f"{100 * killed / len(scored):.0f}%" if scored else "-"
-        print(f"{contract:44} {killed:>7} {len(scored):>6} {score:>6}")
-    print(f"{'all (equivalent and stillborn mutants excluded)':44} {killed_all:>7} {scored_all:>6} "
-          f"{(100 * killed_all / scored_all if scored_all else 0):>5.0f}%")
-    notes = {m.name: m.equivalent for m in MUTANTS}
-    for result in results:
-        if result.status != "killed":
-            why = f" ({notes[result.name]})" if notes[result.name] else ""
-            print(f"  {result.status}: {result.name}{why}")
+SUITE = Suite(MUTANTS, group_of=lambda m: m.path, layout=Layout("contract", 34, 42, 44), stillborn="CompilerError")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", nargs="+", metavar="PREFIX", help="run the mutants whose name starts so")
-    parser.add_argument("--list", action="store_true", help="print the sample and exit")
-    parser.add_argument("--json", type=Path, help="write every result to this file")
-    parser.add_argument("--tests-ref", metavar="REV", help="take tests/contracts from this git revision")
-    parser.add_argument("--skip-baseline", action="store_true", help="do not run the unmutated tests first")
-    args = parser.parse_args(argv)
-    chosen = [m for m in MUTANTS if not args.only or any(m.name.startswith(p) for p in args.only)]
-    if not chosen:
-        print(f"no mutant starts with {' or '.join(args.only)}", file=sys.stderr)
-        return 2
-    if args.list:
-        for m in chosen:
-            print(f"{m.name:34} {m.path:42} {m.before.splitlines()[0].strip()!r} -> {m.after.strip()!r}")
-        return 0
-    with tempfile.TemporaryDirectory(prefix="linli-mutation-") as base:
-        project, env = workspace(Path(base), args.tests_ref)
-        if not args.skip_baseline:
-            modules = tuple(sorted({mod for m in chosen for mod in MODULES[m.path]}))
-            code, output = run_tests(project, env, modules)
-            if code != 0:
-                print(f"the unmutated contracts fail their tests: {summary_line(output)}", file=sys.stderr)
-                print(output[-3000:], file=sys.stderr)
-                return 1
-            print(f"baseline: {summary_line(output)}", flush=True)
-        results = []
-        for index, mutant in enumerate(chosen, 1):
-            result = run_mutant(project, env, mutant)
-            results.append(result)
-            print(f"[{index}/{len(chosen)}] {result.status:10} {mutant.name:34} {result.seconds:6.1f}s  {result.detail}",
-                  flush=True)
-    report(results)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8")
-    return 0
+    options = parser(__doc__)
+    options.add_argument("--tests-ref", metavar="REV", help="take tests/contracts from this git revision")
+    args = options.parse_args(argv)
+
+    def prepare(base: Path, chosen: list[Mutant]) -> Bench:
+        project, env = workspace(base, args.tests_ref)
+        modules = tuple(sorted({mod for m in chosen for mod in MODULES[m.path]}))
+        return Bench(project / "contracts", [("contracts", lambda: run_tests(project, env, modules))],
+                     lambda mutant: run_tests(project, env, MODULES[mutant.path]))
+
+    return run_main(args, SUITE, lambda m: True, prepare, "linli-mutation-")
 
 
 if __name__ == "__main__":

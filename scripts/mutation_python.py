@@ -19,22 +19,18 @@ symlinked in, and the tests run there with PYTHONPATH on the copy (the editable 
 the repository's own modules, in the test process and in the `linli serve` processes the tests start). A mutant
 is killed when its tests fail (stopping at the first failure), survives when they pass, and times out after
 TIMEOUT_SECONDS (counted as killed: the tests did not pass). An unmutated run of each area comes first: it must
-pass. Mutants marked `equivalent` say why no test can tell them apart; they are left out of the score.
+pass. Mutants marked `equivalent` say why no test can tell them apart; they are left out of the score. The
+mutant, its run and its score are scripts/mutation_core.py's.
 """
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
-import time
-from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from mutation_core import ROOT, Bench, Layout, Mutant, Outcome, Suite, export, parser, run, tool_env
+from mutation_core import main as run_main
+
 TIMEOUT_SECONDS = 480  # survivors run their area in 1-3 min here; a hung run (an indexer never caught up) is cut
 LINKED = (".venv", "node_modules", ".toolchain", "build")
 PYTEST = ("-p", "no:pytest-brownie", "-p", "no:cacheprovider", "-x", "-q")
@@ -64,17 +60,6 @@ AREAS: dict[str, Area] = {
                           "tests/chain/test_chain_governance.py", "tests/chain/test_chain_points.py",
                           "tests/chain/test_chain_revert_without_data.py", "tests/chain/test_chain_race.py")),
 }
-
-
-@dataclass(frozen=True)
-class Mutant:
-    """`before` (exactly once in `path`) becomes `after`. `equivalent` says why no test can kill it."""
-
-    name: str
-    path: str
-    before: str
-    after: str
-    equivalent: str = ""
 
 
 M = Mutant
@@ -197,140 +182,46 @@ MUTANTS: tuple[Mutant, ...] = (
 )
 
 
-@dataclass
-class Result:
-    name: str
-    area: str
-    path: str
-    status: str  # killed | survived | timeout | equivalent-survived | equivalent-killed | unapplied
-    seconds: float
-    detail: str
-
-
-def area_of(path: str) -> str:
-    return next(name for name, area in AREAS.items() if path in area.files)
+def area_of(mutant: Mutant) -> str:
+    return next(name for name, area in AREAS.items() if mutant.path in area.files)
 
 
 def workspace(base: Path, ref: str) -> Path:
     """The revision `ref` of the repository in `base`/repo, with the heavy folders symlinked."""
     copy = base / "repo"
     copy.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(copy)], input=archive, check=True)
+    export(ref, copy)
     for name in LINKED:
         (copy / name).symlink_to(ROOT / name)
     return copy
 
 
-def run_tests(copy: Path, area: Area, without: frozenset[str] = frozenset()) -> tuple[int, str]:
+def run_tests(copy: Path, area: Area, without: frozenset[str]) -> Outcome:
     tests = [t for t in area.tests if (copy / t.partition("::")[0]).exists() and t not in without]
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "pytest", *PYTEST, *tests]
     if area.select:
         command += ["-k", area.select]
-    env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1",
-           "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{ROOT / 'node_modules' / '.bin'}{os.pathsep}"
-                   f"{os.environ.get('PATH', '')}"}
-    try:
-        done = subprocess.run(command, cwd=copy, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS,
-                              start_new_session=True)
-    except subprocess.TimeoutExpired:
-        return -1, "timeout"
-    return done.returncode, done.stdout + done.stderr
+    return run(command, copy, tool_env(PYTHONPATH=str(copy)), TIMEOUT_SECONDS)
 
 
-def summary_line(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
-    if failed:
-        return failed[0][:160]
-    for line in reversed(lines):
-        if " passed" in line or " failed" in line or "error" in line.lower():
-            return line[:160]
-    return lines[-1][:160] if lines else ""
-
-
-def run_mutant(copy: Path, mutant: Mutant, without: frozenset[str]) -> Result:
-    area = area_of(mutant.path)
-    source = copy / mutant.path
-    original = source.read_text(encoding="utf-8")
-    if original.count(mutant.before) != 1:
-        return Result(mutant.name, area, mutant.path, "unapplied", 0.0,
-                      f"its text occurs {original.count(mutant.before)} times in {mutant.path}: update the mutant")
-    source.write_text(original.replace(mutant.before, mutant.after), encoding="utf-8")
-    started = time.monotonic()
-    try:
-        code, output = run_tests(copy, AREAS[area], without)
-    finally:
-        source.write_text(original, encoding="utf-8")
-    seconds = round(time.monotonic() - started, 1)
-    status = "timeout" if code == -1 else "survived" if code == 0 else "killed"
-    if mutant.equivalent and status != "timeout":
-        status = f"equivalent-{status}"
-    return Result(mutant.name, area, mutant.path, status, seconds, summary_line(output))
-
-
-def report(results: list[Result]) -> None:
-    by_area: dict[str, list[Result]] = defaultdict(list)
-    for result in results:
-        by_area[result.area].append(result)
-    print(f"\n{'area':14} {'killed':>7} {'scored':>7} {'score':>6}   (timeouts count as killed)")
-    for area, items in by_area.items():
-        scored = [r for r in items if r.status in ("killed", "survived", "timeout")]
-        killed = sum(r.status != "survived" for r in scored)
-        score = f"{100 * killed / len(scored):.0f}%" if scored else "-"
-        print(f"{area:14} {killed:>7} {len(scored):>7} {score:>6}")
-    notes = {m.name: m.equivalent for m in MUTANTS}
-    for result in results:
-        if result.status not in ("killed", "timeout"):
-            why = f" ({notes[result.name]})" if notes[result.name] else ""
-            print(f"  {result.status}: {result.name}{why}")
+SUITE = Suite(MUTANTS, group_of=area_of, layout=Layout("area", 30, 22, 14))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--area", nargs="+", choices=sorted(AREAS), help="only these areas")
-    parser.add_argument("--only", nargs="+", metavar="PREFIX", help="only the mutants whose name starts so")
-    parser.add_argument("--list", action="store_true", help="print the sample and exit")
-    parser.add_argument("--json", type=Path, help="write every result to this file")
-    parser.add_argument("--ref", default="HEAD", help="the git revision whose code and tests run (default HEAD)")
-    parser.add_argument("--skip-baseline", action="store_true", help="do not run the unmutated tests first")
-    parser.add_argument("--without", nargs="+", default=[], metavar="TEST", help="leave these test modules out")
-    args = parser.parse_args(argv)
-    chosen = [m for m in MUTANTS if (not args.area or area_of(m.path) in args.area)
-              and (not args.only or any(m.name.startswith(p) for p in args.only))]
-    if not chosen:
-        print("no mutant matches --area/--only", file=sys.stderr)
-        return 2
-    if args.list:
-        for m in chosen:
-            first = m.before.strip().splitlines()[0]
-            print(f"{m.name:30} {m.path:22} {first!r} -> {m.after.strip()!r}")
-        return 0
-    with tempfile.TemporaryDirectory(prefix="linli-mutation-py-") as base:
-        try:
-            copy = workspace(Path(base), args.ref)
-        except subprocess.CalledProcessError as exc:
-            print(f"cannot export revision {args.ref!r}: {exc.stderr.decode(errors='replace').strip()}", file=sys.stderr)
-            return 2
-        if not args.skip_baseline:
-            for name in dict.fromkeys(area_of(m.path) for m in chosen):
-                started = time.monotonic()
-                code, output = run_tests(copy, AREAS[name], frozenset(args.without))
-                if code != 0:
-                    print(f"{name}: the unmutated code fails its tests: {summary_line(output)}", file=sys.stderr)
-                    print(output[-3000:], file=sys.stderr)
-                    return 1
-                print(f"baseline {name}: {summary_line(output)} ({time.monotonic() - started:.0f} s)", flush=True)
-        results = []
-        for index, mutant in enumerate(chosen, 1):
-            result = run_mutant(copy, mutant, frozenset(args.without))
-            results.append(result)
-            print(f"[{index}/{len(chosen)}] {result.status:10} {mutant.name:30} {result.seconds:6.1f}s  {result.detail}",
-                  flush=True)
-    report(results)
-    if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=1), encoding="utf-8")
-    return 0
+    options = parser(__doc__)
+    options.add_argument("--area", nargs="+", choices=sorted(AREAS), help="only these areas")
+    options.add_argument("--ref", default="HEAD", help="the git revision whose code and tests run (default HEAD)")
+    options.add_argument("--without", nargs="+", default=[], metavar="TEST", help="leave these test modules out")
+    args = options.parse_args(argv)
+    without = frozenset(args.without)
+
+    def prepare(base: Path, chosen: list[Mutant]) -> Bench:
+        copy = workspace(base, args.ref)
+        areas = dict.fromkeys(area_of(m) for m in chosen)
+        return Bench(copy, [(name, lambda area=AREAS[name]: run_tests(copy, area, without)) for name in areas],
+                     lambda mutant: run_tests(copy, AREAS[area_of(mutant)], without))
+
+    return run_main(args, SUITE, lambda m: not args.area or area_of(m) in args.area, prepare, "linli-mutation-py-")
 
 
 if __name__ == "__main__":
