@@ -97,8 +97,8 @@ class Suite:
 def tool_env(**extra: str) -> dict[str, str]:
     """This environment with the project's .venv and node_modules tools first on PATH, no bytecode written
     into the copy, and `extra` on top."""
-    path = os.pathsep.join((str(ROOT / ".venv" / "bin"), str(ROOT / "node_modules" / ".bin"), os.environ.get("PATH", "")))
-    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PATH": path, **extra}
+    tools = (str(ROOT / ".venv" / "bin"), str(ROOT / "node_modules" / ".bin"), os.environ.get("PATH", ""))
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PATH": os.pathsep.join(tools), **extra}
 
 
 def export(ref: str, into: Path, *paths: str) -> None:
