@@ -113,12 +113,31 @@ def test_option_count_and_top_n_bounds_are_inclusive(product_poll, voters):
         product_poll.createPoll([*options, b32("product:64")], 1, "", {"from": voters[0]})
 
 
+def _rpc(method, *params):
+    answer = web3.provider.make_request(method, list(params))
+    assert "error" not in answer, answer
+    return answer.get("result")
+
+
+def _mined_at(timestamp, send):
+    """`send()`'s transaction mined in a block of exactly `timestamp`, on Anvil and Ganache alike: automatic
+    mining paused, the transaction sent (estimated on the latest block), then one block mined at that time."""
+    anvil = web3.client_version.lower().startswith("anvil")
+    _rpc("evm_setAutomine", False) if anvil else _rpc("miner_stop")
+    try:
+        tx = send()
+        _rpc("evm_mine", timestamp)
+    finally:
+        _rpc("evm_setAutomine", True) if anvil else _rpc("miner_start")
+    tx.wait(1)
+    return tx
+
+
 def test_approval_open_until_the_deadline_itself(product_poll, opened, voters, gov):
     poll_id, _ = opened
     _, _, snapshot, deadline = product_poll.poll(poll_id)
     gov.sleep_until(deadline - 30)
-    web3.provider.make_request("evm_setNextBlockTimestamp", [deadline])
-    tx = product_poll.approve(poll_id, _bits(1), {"from": voters[0]})
+    tx = _mined_at(deadline, lambda: product_poll.approve(poll_id, _bits(1), {"from": voters[0], "required_confs": 0}))
     assert tx.timestamp == deadline and list(product_poll.tallies(poll_id)) == [0, 1000, 0, 0]
     gov.sleep_until(deadline + 1)
     with brownie.reverts(revert_pattern=rf"ProductPollNotActive: {poll_id}, \d+, {snapshot}, {deadline}"):
