@@ -139,6 +139,8 @@ def test_approval_open_until_the_deadline_itself(product_poll, opened, voters, g
     gov.sleep_until(deadline - 30)
     tx = _mined_at(deadline, lambda: product_poll.approve(poll_id, _bits(1), {"from": voters[0], "required_confs": 0}))
     assert tx.timestamp == deadline and list(product_poll.tallies(poll_id)) == [0, 1000, 0, 0]
+    with brownie.reverts(err("ProductPollNotFinished", poll_id, deadline)):  # at the deadline: still open
+        product_poll.winners(poll_id)
     gov.sleep_until(deadline + 1)
     with brownie.reverts(revert_pattern=rf"ProductPollNotActive: {poll_id}, \d+, {snapshot}, {deadline}"):
         product_poll.approve(poll_id, _bits(1), {"from": voters[1]})
