@@ -145,7 +145,7 @@ def test_recovery_id_as_v_is_accepted(relay_client: TestClient, world: World) ->
 KEYS = st.integers(min_value=1, max_value=SECP256K1_N - 1).map(lambda k: Account.from_key(k.to_bytes(32, "big")))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(voter=KEYS, proposal_id=st.integers(0, MAX_UINT256), support=st.integers(0, 2), nonce=st.integers(0, 2**64))
 def test_both_forms_of_v_read_as_one_signature_of_the_voter(voter: LocalAccount, proposal_id: int, support: int,
                                                             nonce: int) -> None:

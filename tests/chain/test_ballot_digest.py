@@ -21,7 +21,7 @@ DOMAINS = st.builds(BallotDomain, name=TEXT, version=TEXT, chain_id=st.integers(
 UINTS = st.integers(0, MAX_UINT256)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(domain=DOMAINS, voter=KEYS, proposal_id=UINTS, support=st.integers(0, 255), nonce=UINTS)
 def test_digest_is_eth_accounts_and_recovery_names_the_voter(domain: BallotDomain, voter: LocalAccount,
                                                              proposal_id: int, support: int, nonce: int) -> None:
@@ -31,7 +31,7 @@ def test_digest_is_eth_accounts_and_recovery_names_the_voter(domain: BallotDomai
     assert ballot_signer(domain, ballot) == voter.address
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(domain=DOMAINS, voter=KEYS, other=KEYS, field=st.sampled_from(["proposal_id", "support", "voter", "nonce",
                                                                       "name", "version", "chain_id", "governor"]))
 def test_any_field_changed_recovers_someone_else(domain: BallotDomain, voter: LocalAccount, other: LocalAccount,

@@ -201,7 +201,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Member], list[Order], CommissionRul
     return members, orders, rules
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(scenarios())
 def test_nobody_beyond_two_referral_hops_earns_and_an_order_pays_at_most_30_percent(scenario) -> None:
     members, orders, rules = scenario
@@ -219,7 +219,7 @@ def test_nobody_beyond_two_referral_hops_earns_and_an_order_pays_at_most_30_perc
         assert cents * 10_000 <= amount[order_id].amount_cents * 3000
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(scenarios())
 def test_every_refunded_order_nets_zero(scenario) -> None:
     members, orders, rules = scenario
@@ -229,7 +229,7 @@ def test_every_refunded_order_nets_zero(scenario) -> None:
             assert sum(l.cents for l in lines if l.order_id == o.order_id) == 0
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(scenarios(), st.data())
 def test_refund_in_the_same_period_equals_never_ordering(scenario, data) -> None:
     members, orders, rules = scenario
@@ -244,7 +244,7 @@ def test_refund_in_the_same_period_equals_never_ordering(scenario, data) -> None
     assert commission_lines(members, with_refund, rules, TZ) == commission_lines(members, without, rules, TZ)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(scenarios())
 def test_plain_two_level_refund_in_any_period_nets_as_if_never_ordered(scenario) -> None:
     members, orders, rules = scenario
@@ -253,7 +253,7 @@ def test_plain_two_level_refund_in_any_period_nets_as_if_never_ordered(scenario)
     assert totals(commission_lines(members, orders, rules, TZ)) == totals(commission_lines(members, kept, rules, TZ))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(scenarios())
 def test_rerunning_or_duplicating_orders_changes_nothing(scenario) -> None:
     members, orders, rules = scenario

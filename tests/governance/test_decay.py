@@ -32,7 +32,7 @@ def test_refunds_decay_too_and_the_weight_never_goes_negative() -> None:
     assert decayed_weight(a, T0 + timedelta(days=100), 90) == 0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(st.tuples(st.integers(-500, 5000), st.integers(0, 10**7)), max_size=15),
        st.lists(st.tuples(st.integers(-500, 5000), st.integers(0, 10**7)), max_size=15),
        st.integers(0, 10**7))
@@ -43,7 +43,7 @@ def test_weight_at_a_past_timepoint_is_stable_as_history_grows(history, later, t
     assert decayed_weight(known + future, at, 90) == decayed_weight(known, at, 90)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.integers(1, 10**6), st.integers(0, 10**8), st.integers(0, 10**8))
 def test_a_single_award_only_loses_weight_over_time(points, s1, s2) -> None:
     a = [award(points, T0)]

@@ -61,7 +61,7 @@ def test_a_refund_in_the_next_month_leaves_the_closed_month_alone() -> None:
 _minutes = st.integers(0, 90 * 24 * 60)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.lists(st.tuples(st.integers(100, 300_000), _minutes, st.one_of(st.none(), st.integers(0, 30 * 24 * 60))),
                 max_size=12),
        st.lists(st.tuples(st.sampled_from(list(ActivityKind)), _minutes), max_size=30))

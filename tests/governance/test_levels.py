@@ -38,7 +38,7 @@ def test_without_grace_the_drop_is_at_the_first_month_end_below_retain() -> None
     assert step_level(LevelState(1, 0), 499, rules) == LevelState(0, 0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.integers(0, 40_000), min_size=1, max_size=30), st.integers(0, 3))
 def test_a_level_never_drops_more_than_one_tier_per_month_end(growths, grace) -> None:
     rules = LevelRules(grace_periods=grace)

@@ -81,7 +81,7 @@ def illegal_rules(draw: st.DrawFn) -> tuple[dict, list[tuple[str, str]]]:
     return raw, [(dotted, rule) for dotted, _, rule in chosen]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(illegal_rules())
 def test_every_generated_illegal_rule_set_is_refused(case) -> None:
     raw, expected = case
@@ -91,13 +91,13 @@ def test_every_generated_illegal_rule_set_is_refused(case) -> None:
     assert set(expected) <= refusals
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(legal_rules())
 def test_legal_rule_sets_have_no_findings(raw) -> None:
     assert lint_rules(raw) == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(legal_rules(), st.data())
 def test_flagged_settings_are_flagged_not_refused(raw, data) -> None:
     dotted, values, rule = data.draw(st.sampled_from(FLAGGED))

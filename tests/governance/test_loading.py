@@ -232,7 +232,7 @@ _times = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1
                       timezones=st.just(timezone.utc)).map(lambda d: d.replace(microsecond=0).isoformat())
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.lists(st.tuples(st.integers(1, 10**7), _times, st.booleans(), st.sampled_from(["M1", "M2", "M3"])),
                 min_size=1, max_size=20))
 def test_loading_the_same_files_twice_gives_identical_results(rows) -> None:

@@ -72,7 +72,7 @@ def test_known_vector_single_leaf_root_is_the_double_hashed_leaf() -> None:
     assert tree.proof(0) == []
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(leaves)
 def test_every_generated_proof_verifies(values: list[tuple[str, int]]) -> None:
     tree = StandardMerkleTree.of(values)
@@ -80,7 +80,7 @@ def test_every_generated_proof_verifies(values: list[tuple[str, int]]) -> None:
         assert verify(tree.root, value, tree.proof(i))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(leaves, st.data())
 def test_a_tampered_proof_amount_or_root_is_rejected(values: list[tuple[str, int]], data: st.DataObject) -> None:
     tree = StandardMerkleTree.of(values)

@@ -123,7 +123,7 @@ _amounts = st.integers(100, 100_000)
 _offsets = st.integers(0, 20 * 24 * 60)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.tuples(st.sampled_from("AB"), _amounts, _offsets), min_size=0, max_size=8),
        st.sampled_from("AB"), _amounts, _offsets, st.integers(0, 5 * 24 * 60))
 def test_a_refunded_order_ends_up_as_if_it_was_never_placed(others, buyer, cents, paid, delay) -> None:
@@ -134,7 +134,7 @@ def test_a_refunded_order_ends_up_as_if_it_was_never_placed(others, buyer, cents
     assert {m: p for m, p in with_refund.items() if p} == {m: p for m, p in never.items() if p}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.lists(st.tuples(st.sampled_from(list(ActivityKind)), _offsets, st.sampled_from(["O1", "O2", "G1"])),
                 max_size=25))
 def test_awarding_twice_the_same_evidence_changes_nothing(events) -> None:

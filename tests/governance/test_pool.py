@@ -112,7 +112,7 @@ stats = st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3),
                         st.tuples(st.integers(0, 10**9), st.integers(0, 31)), max_size=25)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(stats, st.integers(0, 10**12), st.integers(100, 300), st.integers(0, 10_000),
        st.one_of(st.none(), st.integers(1, 10**8)), st.integers(0, 10**6), st.integers(0, 10))
 def test_payouts_sum_to_the_pool_and_respect_the_cap(table, gmv, rate, w_sales, cap, min_sales, min_days) -> None:
