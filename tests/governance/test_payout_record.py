@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from Crypto.Hash import keccak
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from governance import bounded_json
@@ -123,7 +123,7 @@ def test_pool_below_target_is_zero_and_all_undistributed_is_consistent() -> None
 FILE = sign_record(make_content([80_000, 78_904, 69_800, 18_209, 0]), SEED).to_bytes()
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400)
 @given(st.integers(0, len(FILE) - 1), st.integers(1, 255))
 def test_any_tampered_byte_fails(position: int, mask: int) -> None:
     tampered = bytearray(FILE)
