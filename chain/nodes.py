@@ -72,13 +72,22 @@ def _group_alive(pgid: int) -> bool:
 
 
 def _executable(kind: NodeKind) -> str:
-    """The project's own binary first (Anvil's native one, not its npm launcher), then PATH."""
+    """LINLI_ANVIL / LINLI_GANACHE first, then the checkout's own binary (Anvil's native one, not its npm
+    launcher), then PATH: an installed Linli has no node_modules beside it, so it takes the user's own nodes."""
+    setting = f"LINLI_{kind.upper()}"
+    chosen = os.environ.get(setting)
+    if chosen:
+        found = shutil.which(chosen)
+        if found is None:
+            raise NodeStartError(f"{setting}={chosen}: no such executable")
+        return found
     for local in (_NATIVE.get(kind), _ROOT / "node_modules" / ".bin" / kind):
         if local is not None and local.exists():
             return str(local)
     found = shutil.which(kind)
     if found is None:
-        raise NodeStartError(f"{kind} not found: run toolchain/bootstrap.sh (installs it into node_modules)")
+        raise NodeStartError(f"{kind} not found: put it on PATH or set {setting} to its path "
+                             f"(in a checkout, toolchain/bootstrap.sh installs it into node_modules)")
     return found
 
 

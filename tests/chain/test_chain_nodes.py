@@ -11,7 +11,7 @@ from chain.deploy import deploy_linli
 from chain.errors import ContractCustomError, NodeStartError
 from chain.governor import Governance, ProposalState, Tally
 from chain.keys import dev_signers
-from chain.nodes import SHARED_PORT, LocalNode
+from chain.nodes import SHARED_PORT, LocalNode, _executable
 from chain.points import Award, Points, evidence_id
 from chain.system import Linli
 from chain_story import smoke_story
@@ -99,3 +99,21 @@ def test_a_port_lost_between_choosing_and_binding_is_rechosen() -> None:
             assert dev_signers(1)[0].address.lower() in requests.post(
                 second.url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_accounts", "params": []}, timeout=5
             ).text
+
+
+def test_the_node_named_by_the_environment_is_the_one_started(tmp_path, monkeypatch) -> None:
+    """How an installed Linli (no node_modules beside it) runs the user's own Anvil."""
+    real = _executable("anvil")
+    marker = tmp_path / "started"
+    wrapper = tmp_path / "my-anvil"
+    wrapper.write_text(f"#!/bin/sh\ntouch {marker}\nexec {real} \"$@\"\n")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("LINLI_ANVIL", str(wrapper))
+    with LocalNode("anvil") as node:
+        assert node.running and marker.exists()
+
+
+def test_a_missing_node_named_by_the_environment_is_one_line(monkeypatch) -> None:
+    monkeypatch.setenv("LINLI_GANACHE", "/nonexistent/ganache")
+    with pytest.raises(NodeStartError, match=r"^LINLI_GANACHE=/nonexistent/ganache: no such executable$"):
+        LocalNode("ganache").start()
