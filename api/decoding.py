@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from eth_abi import decode as abi_decode
+from eth_typing import ABIEvent
 from eth_utils import event_abi_to_log_topic, to_checksum_address
 
 from api.canonical import plain
@@ -54,7 +55,7 @@ class LogDecoder:
                     data_types=tuple(i["type"] for i in inputs if not i.get("indexed")),
                     order=tuple(i["name"] for i in inputs),
                 )
-                known = self._layouts.setdefault(bytes(event_abi_to_log_topic(dict(entry))), [])
+                known = self._layouts.setdefault(bytes(event_abi_to_log_topic(cast(ABIEvent, entry))), [])
                 if layout not in known:
                     known.append(layout)
 

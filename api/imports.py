@@ -65,7 +65,7 @@ def _staged(body: IO[bytes], fmt: str, name: str, max_depth: int) -> Path:
 
 def _existing(session: Session, column: InstrumentedAttribute[str], ids: Iterable[str]) -> set[str]:
     """The ids among `ids` that are already stored in `column`."""
-    wanted, found = list(ids), set()
+    wanted, found = list(ids), set[str]()
     for start in range(0, len(wanted), IN_CHUNK):
         found.update(session.scalars(select(column).where(column.in_(wanted[start:start + IN_CHUNK]))))
     return found

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select, text, tuple_
+from sqlalchemy import Engine, delete, insert, select, text, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from api import canonical
-from api.models import PROJECTIONS, Block, ChainEvent, IndexerLease, SyncState
+from api.models import PROJECTIONS, Base, Block, ChainEvent, IndexerLease, SyncState
 from api.projection import ActionDecoder, Fact, Projector, touched_members
 from api.source import Header, RawEvent, Source
 
@@ -134,7 +134,7 @@ class Indexer:
             for e in fresh
         ]
         if rows:
-            session.execute(ChainEvent.__table__.insert(), rows)
+            session.execute(insert(ChainEvent), rows)
         facts = [
             Fact(e.contract, e.name, e.args, e.block_number, e.log_index, e.tx_hash, headers[e.block_number].timestamp)
             for e in fresh
@@ -186,7 +186,8 @@ class Indexer:
     def reset(self) -> None:
         """Forget everything read from the chain (admin data stays): the next sync starts at the deployment."""
         with self.factory.begin() as session:
-            for table in (*PROJECTIONS, ChainEvent, Block, SyncState):
+            tables: tuple[type[Base], ...] = (*PROJECTIONS, ChainEvent, Block, SyncState)
+            for table in tables:
                 session.execute(delete(table))
 
     # --- loops ------------------------------------------------------------------------------------------

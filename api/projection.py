@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eth_abi import decode as abi_decode
+from eth_typing import ABIFunction
 from eth_utils import function_abi_to_4byte_selector
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -58,7 +59,7 @@ class ActionDecoder:
         self._by_address: dict[str, tuple[str, dict[bytes, dict[str, Any]]]] = {}
         for address, name in contracts.items():
             functions = {
-                function_abi_to_4byte_selector(entry): entry
+                function_abi_to_4byte_selector(cast(ABIFunction, entry)): entry
                 for entry in contract_abi(name) if entry.get("type") == "function"
             }
             self._by_address[address.lower()] = (name, functions)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, Unpack
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Connection, Row, Select, bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, Connection, Row, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from api.models import (
@@ -86,7 +86,7 @@ class MemberRow:
 def _member_statement(pairs: Any) -> Select[Any]:
     """The member, its imported member id, its payouts (`pairs`: a JSON array aggregate, which each dialect
     spells its own way) and the mirror's clock, in one statement: the member page is the hottest read."""
-    address = bindparam("address")
+    address: BindParameter[str] = bindparam("address")
     member_id = select(ImportedMember.member_id).where(ImportedMember.address == address).limit(1).scalar_subquery()
     payouts = select(pairs).where(PayoutProof.address == address).scalar_subquery()
     return select(
@@ -164,12 +164,13 @@ def points_leaderboard(*, session: Session, limit: int, offset: int) -> Page[tup
 
 def order_leaderboard(
     *, session: Session, metric: Metric, since: datetime, limit: int, offset: int
-) -> Page[tuple[str, str, int]]:
+) -> Page[tuple[str | None, str, int]]:
     """(member_id, address, value) from imported data: paid, not refunded, within the window.
 
     Ties go to who got there first: the earliest order (or join) that counts.
     """
     cutoff = since.astimezone(UTC).isoformat()
+    value: ColumnElement[int]
     if metric is Metric.NEW_CUSTOMERS:
         value = func.count(ImportedMember.member_id)
         first = func.min(ImportedMember.joined_at)
@@ -224,7 +225,7 @@ class ProposalRow:
     now: int
 
 
-def _proposal_rows() -> Select[Any]:
+def _proposal_rows() -> Select[Unpack[tuple[Any, ...]]]:
     """Proposals with their quorum (GovernorVotesQuorumFraction.quorum(snapshot): the numerator in force at
     the snapshot times the supply then) and the mirror's clock, computed by the database in the same row."""
     numerator = (

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -56,7 +57,7 @@ def proposal_detail(row: queries.ProposalRow) -> schemas.ProposalDetail:
     return schemas.ProposalDetail(**_proposal_fields(row), actions=actions)
 
 
-def _proposal_fields(row: queries.ProposalRow) -> dict[str, object]:
+def _proposal_fields(row: queries.ProposalRow) -> dict[str, Any]:
     return dict(
         id=row.id, proposer=row.proposer, description=row.description,
         state=queries.proposal_state(proposal=row).value,
@@ -72,11 +73,11 @@ def rule_changes(session: Session, rows: list[ParameterChange]) -> list[schemas.
     out = []
     for r in rows:
         p = by_tx.get(r.tx_hash)
+        made_by: dict[str, Any] = {} if p is None else dict(
+            proposal_id=p.id, proposer=p.proposer, description=p.description, for_votes=p.votes_for,
+            against_votes=p.votes_against, abstain_votes=p.votes_abstain)
         out.append(schemas.RuleChange(
             key=r.key, old_value=r.old, new_value=r.new, effective_at=r.timestamp, block_number=r.block_number,
-            tx_hash=r.tx_hash,
-            **({} if p is None else dict(
-                proposal_id=p.id, proposer=p.proposer, description=p.description, for_votes=p.votes_for,
-                against_votes=p.votes_against, abstain_votes=p.votes_abstain)),
+            tx_hash=r.tx_hash, **made_by,
         ))
     return out

@@ -151,7 +151,7 @@ def deploy_linli(
 
 def _constructor_args(name: str, abi: list[dict[str, Any]], values: Mapping[str, Any]) -> list[Any]:
     """Arguments in the artifact's constructor order, by input name; a missing one is a clear error."""
-    inputs = next((e.get("inputs", []) for e in abi if e.get("type") == "constructor"), [])
+    inputs: list[dict[str, Any]] = next((e.get("inputs", []) for e in abi if e.get("type") == "constructor"), [])
     missing = [i["name"] for i in inputs if i["name"] not in values]
     if missing:
         raise DeploymentError(

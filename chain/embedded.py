@@ -83,9 +83,10 @@ def _estimate_gas(state: StateAPI, transaction: SignedTransactionAPI) -> int:
     return binary_gas_search_intrinsic_tolerance(state, transaction)
 
 
-def _dry_run(state: StateAPI, transaction: SignedTransactionAPI) -> ComputationAPI:
+def _dry_run(state: StateAPI, transaction: SpoofTransaction) -> ComputationAPI:
     snapshot = state.snapshot()
     try:
-        return state.apply_transaction(transaction)
+        # a SpoofTransaction proxies a signed one with other gas fields, as py-evm's own estimator passes it
+        return state.apply_transaction(transaction)  # type: ignore[arg-type]
     finally:
         state.revert(snapshot)

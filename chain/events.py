@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from eth_typing import ABIEvent
 from eth_utils import event_abi_to_log_topic
 from hexbytes import HexBytes
 from web3 import Web3
@@ -62,7 +63,7 @@ class EventDecoder:
         for abi in abis:
             for entry in abi:
                 if entry.get("type") == "event" and not entry.get("anonymous"):
-                    layouts = self._events.setdefault(bytes(event_abi_to_log_topic(entry)), [])
+                    layouts = self._events.setdefault(bytes(event_abi_to_log_topic(cast(ABIEvent, entry))), [])
                     if entry not in layouts:
                         layouts.append(entry)
 

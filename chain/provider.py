@@ -6,6 +6,7 @@ the node refuses the duplicate, and `chain.transactions` then finds the transact
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from web3 import HTTPProvider
@@ -41,6 +42,6 @@ class RetryingHTTPProvider(HTTPProvider):
         return call_with_retry(once, self.policy, what=f"{method} at {self.endpoint_uri}")
 
 
-def _is_rate_limit(error: dict[str, Any]) -> bool:
+def _is_rate_limit(error: Mapping[str, Any]) -> bool:
     message = str(error.get("message", "")).lower()
     return error.get("code") == 429 or any(word in message for word in _RATE_LIMIT_WORDS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from governance.errors import BadInput
@@ -36,13 +37,11 @@ def nesting_depth(text: str | bytes, limit: int = MAX_DEPTH) -> int:
 
     Escapes are removed first, so every remaining quote opens or closes a string and each pattern match is
     linear: no input makes the scan quadratic."""
-    if isinstance(text, bytes):
-        plain: str | bytes = _ESCAPE.sub(b"", text)
-        pattern = _TOKENS
-    else:
-        plain, pattern = _ESCAPE_STR.sub("", text), _TOKENS_STR
+    tokens: Iterator[re.Match[bytes]] | Iterator[re.Match[str]] = (
+        _TOKENS.finditer(_ESCAPE.sub(b"", text)) if isinstance(text, bytes)
+        else _TOKENS_STR.finditer(_ESCAPE_STR.sub("", text)))
     depth = deepest = 0
-    for match in pattern.finditer(plain):  # type: ignore[arg-type]
+    for match in tokens:
         token = match.group()
         first = token[0] if isinstance(token, str) else chr(token[0])
         if first in "[{":

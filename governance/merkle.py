@@ -30,7 +30,7 @@ _UINT256_LIMIT = 1 << 256
 def _fast_keccak() -> Callable[[bytes], bytes]:
     """A keccak256 with its own C state (one per tree build, so threads never share it)."""
     try:
-        from Crypto.Hash.keccak import _raw_keccak_lib as lib
+        from Crypto.Hash.keccak import _raw_keccak_lib as lib  # type: ignore[attr-defined]  # private: one C call per hash
         from Crypto.Util import _raw_api as raw
     except ImportError:  # pragma: no cover - pycryptodome missing: eth_hash's backend does the work
         return _keccak

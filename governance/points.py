@@ -94,15 +94,15 @@ def order_awards(orders: Iterable[Order], members: Mapping[MemberId, Member], ru
         buyer = order.member_id
         points = order_points(order.amount_cents, rules)
         append(Award(buyer, points, AwardKind.ORDER, order.order_id, order.paid_at))
-        refunded = order.refunded_at is not None and order.refunded_at < until
-        if refunded:
-            append(Award(buyer, -points, AwardKind.REFUND, order.order_id, order.refunded_at))
+        refunded_at = order.refunded_at if order.refunded_at is not None and order.refunded_at < until else None
+        if refunded_at is not None:
+            append(Award(buyer, -points, AwardKind.REFUND, order.order_id, refunded_at))
         if bonus and buyer in referrer_of:
             earliest = first.get(buyer)
             if earliest is None or order.paid_at < earliest.paid_at or (
                     order.paid_at == earliest.paid_at and order.order_id < earliest.order_id):
                 first[buyer] = order
-            if refunded:
+            if refunded_at is not None:
                 refunding.add(buyer)
     by_friend: dict[MemberId, list[Order]] = defaultdict(list)
     if refunding:

@@ -242,7 +242,7 @@ def _build(cls: type, table: Any, where: str) -> Any:
 
 def _convert(hint: Any, value: Any, where: str) -> Any:
     """Check a TOML value against a field's type hint; lists become tuples, tables become dataclasses."""
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _build(hint, value, where)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (types.UnionType, typing.Union):  # `X | None`: TOML has no null, so absent means None

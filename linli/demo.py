@@ -56,7 +56,7 @@ Progress = Callable[[int, int], None]
 class Steps(Protocol):
     """`with steps("Minting points") as progress: ... progress(done, total)`."""
 
-    def __call__(self, title: str) -> AbstractContextManager[Progress]: ...
+    def __call__(self, title: str, /) -> AbstractContextManager[Progress]: ...
 
 
 @contextmanager
