@@ -1,4 +1,5 @@
-"""A client of the API's signed admin routes (api.signing, api/routes/admin.py): one signed request per call.
+"""A client of the API's signed admin routes (api.signing, api/routes/admin.py): one RFC 9421 signed request
+per call (api.request_signature).
 
     POST /admin/members                      members file, CSV (or ?format=jsonl); ?dry_run=true changes nothing
     POST /admin/orders                       orders file, CSV (or ?format=jsonl); ?dry_run=true changes nothing
@@ -45,10 +46,10 @@ class ApiRefused(LinliError):
 
 
 def load_seed(key_file: Path | None = None, env: Mapping[str, str] = os.environ) -> bytes:
-    """The admin's 32-byte Ed25519 seed from `key_file`, else LINLI_ADMIN_KEY."""
+    """The admin's 32-byte Ed25519 seed from `key_file`, else LINLI_ADMIN_KEY (seed hex or PKCS#8 PEM)."""
     if key_file is None and not env.get(ADMIN_KEY_ENV, "").strip():
-        raise BadInput(f"no admin key: set {ADMIN_KEY_ENV} (the Ed25519 seed, 64 hex digits) or pass "
-                       "--admin-key-file FILE")
+        raise BadInput(f"no admin key: set {ADMIN_KEY_ENV} (the Ed25519 seed, 64 hex digits, or a PEM private "
+                       "key) or pass --admin-key-file FILE")
     return bytes(signing_key(admin_seed(key_file, env)).encode())
 
 
@@ -104,19 +105,21 @@ class AdminClient:
         return self.post(target, read_file(path), CONTENT_TYPES[chosen])
 
     def post(self, target: str, body: bytes, content_type: str) -> dict[str, Any]:
-        """POST `body` to `target` (path and query, signed exactly as sent); the JSON answer, or an error."""
-        from api.signing import sign_headers  # here, not at the top: FastAPI would slow every `linli` start
+        """POST `body` to `target` (path and query), signed (RFC 9421) over the URL exactly as sent; the JSON
+        answer, or an error."""
+        from api.request_signature import sign_headers  # here, not at the top: it would slow every `linli` start
 
         base = self.base_url.rstrip("/")
         try:
-            url = httpx.URL(base + target)
+            request = httpx.Request("POST", base + target, content=body, headers={"Content-Type": content_type})
         except httpx.InvalidURL as exc:
             raise ApiUnreachable(f"bad API URL {base!r}: {exc}") from None
-        signed = url.raw_path.decode("ascii")  # what the server sees: path with its query string
-        headers = {**sign_headers(self.key_id, self.seed, "POST", signed, body), "Content-Type": content_type}
+        if request.url.scheme not in ("http", "https") or not request.url.host:
+            raise ApiUnreachable(f"bad API URL {base!r}: expected http(s)://HOST[:PORT]")
+        request.headers.update(sign_headers(self.key_id, self.seed, "POST", str(request.url), body))
         try:
             with httpx.Client(timeout=self.timeout) as client:
-                response = client.post(url, content=body, headers=headers)
+                response = client.send(request)
         except httpx.TimeoutException:
             raise ApiUnreachable(f"the Linli API at {base} did not answer within {self.timeout:.0f} s") from None
         except httpx.ConnectError as exc:

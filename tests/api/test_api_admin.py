@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from api.indexer import Indexer
 from api.models import ImportedMember, ImportedOrder, PayoutProof, PayoutRecord, RequestNonce
-from api.signing import sign_headers
+from api.request_signature import sign_headers
 from api.source import ChainSource
 from chain.ledger import Ledger
 from api_support import MakeApp
@@ -46,7 +46,7 @@ def _members_body(world: World) -> bytes:
 
 def _signed(method: str, target: str, body: bytes, seed: bytes = ADMIN_SEED, key: str = "ops", **kw: object
             ) -> dict[str, str]:
-    return sign_headers(key, seed, method, target, body, **kw)  # type: ignore[arg-type]
+    return sign_headers(key, seed, method, "http://testserver" + target, body, **kw)  # type: ignore[arg-type]
 
 
 def _counts(client: TestClient) -> dict[str, int]:

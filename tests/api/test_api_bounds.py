@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.models import ImportedMember, ImportedOrder
-from api.signing import sign_headers
+from api.request_signature import sign_headers
 from api_support import MakeApp
 from api_world import ADMIN_SEED, World
 from governance.bounds import MAX_ORDER_CENTS
@@ -31,7 +31,8 @@ def admin(make_app: MakeApp, backend: str, world: World) -> Iterator[TestClient]
 
 
 def _post(client: TestClient, target: str, body: bytes):  # type: ignore[no-untyped-def]
-    return client.post(target, content=body, headers=sign_headers("ops", ADMIN_SEED, "POST", target, body))
+    headers = sign_headers("ops", ADMIN_SEED, "POST", "http://testserver" + target, body)
+    return client.post(target, content=body, headers=headers)
 
 
 def _recent() -> str:

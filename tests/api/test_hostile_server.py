@@ -25,7 +25,7 @@ import psutil
 import pytest
 from eth_account import Account
 
-from api.signing import sign_headers
+from api.request_signature import sign_headers
 from api_support import BACKENDS, Served, database, served, sync
 from api_world import ADMIN_SEED, PERIOD, World
 
@@ -54,7 +54,8 @@ def server(request: pytest.FixtureRequest, world: World, tmp_path_factory: pytes
 # --- helpers -------------------------------------------------------------------------------------------------
 
 def signed_post(server: Served, target: str, body: bytes, content_type: str = "text/csv") -> httpx.Response:
-    headers = {**sign_headers("ops", ADMIN_SEED, "POST", target, body), "Content-Type": content_type}
+    headers = {**sign_headers("ops", ADMIN_SEED, "POST", server.base + target, body),
+               "Content-Type": content_type}
     return httpx.post(server.base + target, content=body, headers=headers, timeout=60)
 
 
@@ -147,7 +148,7 @@ def rss_bounded(server: Served) -> Iterator[None]:
 
 def admin_headers(target: str, **extra: str) -> dict[str, str]:
     """Signed headers over an empty body: enough to reach the body (the digest is checked once it is read)."""
-    return {**sign_headers("ops", ADMIN_SEED, "POST", target, b""), **extra}
+    return {**sign_headers("ops", ADMIN_SEED, "POST", "http://127.0.0.1" + target, b""), **extra}  # request_head's Host
 
 
 # --- deep JSON -----------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from nacl.signing import SigningKey
 
 from api.main import create_app
 from api.settings import Settings
-from api.signing import sign_headers
+from api.request_signature import sign_headers
 from chain.base import Chain
 from chain.connect import start_local
 from chain.governor import Governance, Support
@@ -58,7 +58,8 @@ def _open_proposal(chain: Chain, demo: DemoResult, coop: Path) -> dict[str, Any]
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
-    headers = {**sign_headers(ADMIN_KEY_ID, ADMIN_SEED, "POST", target, body), "content-type": content_type}
+    url = str(client.base_url.join(target))
+    headers = {**sign_headers(ADMIN_KEY_ID, ADMIN_SEED, "POST", url, body), "content-type": content_type}
     response = client.post(target, content=body, headers=headers)
     assert response.status_code == 200, f"{target}: {response.status_code} {response.text}"
 
