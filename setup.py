@@ -6,7 +6,7 @@ take package data from outside the package directories, hence this one build_py 
     build/contracts/**.json (brownie's)   -> chain/data/contracts/   abi, bytecode and deployedBytecode only
     contracts/deploy-defaults.json        -> chain/data/deploy-defaults.json
     examples/*                            -> linli/data/examples/
-    node_modules: chart.js, @noble/hashes -> api/dashboard/vendor/  what the dashboard's pages load
+    node_modules: api/dashboard/vendor_packages.py -> api/dashboard/vendor/  what the pages load (dashboard, /docs)
 
 so an installed Linli never reads the checkout, build/ or node_modules. Editable installs skip the copy: there
 the code reads the same files from the checkout itself.
@@ -14,6 +14,7 @@ the code reads the same files from the checkout itself.
 from __future__ import annotations
 
 import json
+import runpy
 import shutil
 from pathlib import Path
 
@@ -23,9 +24,9 @@ from setuptools.command.build_py import build_py
 ROOT = Path(__file__).resolve().parent
 ARTIFACT_FIELDS = ("contractName", "abi", "bytecode", "deployedBytecode")
 VENDOR = {  # directory under api/dashboard/vendor -> (source directory, file patterns)
-    "chartjs": (ROOT / "node_modules" / "chart.js", ("dist/chart.umd.min.js", "dist/chart.umd.min.js.map",
-                                                      "LICENSE.md")),
-    "noble-hashes": (ROOT / "node_modules" / "@noble" / "hashes", ("esm/*.js", "LICENSE")),
+    name: (ROOT / "node_modules" / vendor.package, vendor.files)
+    for name, vendor in runpy.run_path(str(ROOT / "api" / "dashboard" / "vendor_packages.py"))[
+        "VENDOR_PACKAGES"].items()
 }
 HINT = "run toolchain/bootstrap.sh first (npm packages and `brownie compile`)"
 

@@ -12,7 +12,7 @@ from importlib import metadata
 
 from fastapi import FastAPI
 
-from api import dashboard, errors
+from api import dashboard, docs_ui, errors
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
 from api.limits import BodyLimits, Limits
@@ -64,6 +64,8 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
         summary="A mirror of the co-op's chain (members, proposals, rules, distributions) and its few writes.",
         version=metadata.version("linli"),
         lifespan=lifespan,
+        docs_url=None,  # api.docs_ui serves /docs from npm's swagger-ui-dist, not a CDN
+        redoc_url=None,
     )
     app.state.settings, app.state.engine, app.state.sessions = settings, engine, session_factory(engine)
     app.state.read_engine = make_engine(settings.database_url, autocommit=True)
@@ -73,6 +75,7 @@ def create_app(settings: Settings, *, linli: Linli | None = None) -> FastAPI:
         app.include_router(router)
     app.add_middleware(BodyLimits, limits=Limits.from_settings(settings))
     dashboard.mount(app)
+    docs_ui.mount(app)
 
     errors.register(app)
     return app

@@ -1,9 +1,11 @@
 """The dashboard (看板): static pages under /dashboard, served by the API itself (no build step, no CDN).
 
     mount(app)   after create_app; adds, in this order:
+      /                             a redirect to /dashboard/ (what a person typing the server's address wants)
       /dashboard/config.json        the node URL and contract addresses the page reads the chain with
-      /dashboard/vendor/...         chart.js and @noble/hashes (keccak): from node_modules in a checkout, from
-                                    the package's vendor/ in a wheel (setup.py copies them at build time)
+      /dashboard/vendor/...         the browser libraries of vendor_packages.py (chart.js, @noble/hashes, ethers,
+                                    swagger-ui): from node_modules in a checkout, from the package's vendor/ in a
+                                    wheel (setup.py copies them at build time)
       /dashboard/                   index.html, style.css, js/ (vanilla ES modules)
 
 The page trusts the server for display only: "verify my payout" hashes the leaf and walks the proof in the
@@ -15,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.dashboard.vendor_packages import VENDOR_PACKAGES
 from chain.system import Linli
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -27,8 +31,8 @@ NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules"
 def _vendor() -> dict[str, Path]:
     """URL under /dashboard/vendor -> directory of its files: the wheel's copy, else node_modules."""
     if PACKAGED_VENDOR.is_dir():
-        return {"chartjs": PACKAGED_VENDOR / "chartjs", "noble-hashes": PACKAGED_VENDOR / "noble-hashes"}
-    return {"chartjs": NODE_MODULES / "chart.js" / "dist", "noble-hashes": NODE_MODULES / "@noble" / "hashes" / "esm"}
+        return {name: PACKAGED_VENDOR / name for name in VENDOR_PACKAGES}
+    return {name: NODE_MODULES / vendor.package / vendor.serve for name, vendor in VENDOR_PACKAGES.items()}
 
 
 VENDOR = _vendor()
@@ -47,6 +51,10 @@ def chain_config(linli: Linli | None, rpc_url: str | None) -> dict[str, Any]:
 def mount(app: FastAPI) -> None:
     """Serve the dashboard at /dashboard/ from an app made by `api.main.create_app` (reads app.state.settings
     and app.state.linli). StaticFiles refuses a missing node_modules at once: run toolchain/bootstrap.sh."""
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/dashboard/")
 
     @app.get("/dashboard/config.json", include_in_schema=False)
     def dashboard_config(request: Request) -> dict[str, Any]:

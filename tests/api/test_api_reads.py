@@ -1,6 +1,8 @@
 """Every read route against a mirror of the world, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from chain.governor import Governance
@@ -120,7 +122,17 @@ def test_status_and_openapi(client: TestClient, world: World) -> None:
                  "/proposals/{proposal_id}/votes", "/rules", "/rules/history", "/products", "/distributions",
                  "/distributions/{period}", "/distributions/{period}/proofs/{address}", "/votes/relay"):
         assert path in paths, path
-    assert client.get("/docs").status_code == 200
+
+
+def test_docs_load_nothing_from_elsewhere_and_the_root_leads_to_the_dashboard(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assets = re.findall(r'(?:src|href)="([^"]+)"', docs.text)
+    assert docs.status_code == 200 and len(assets) == 3 and "//" not in docs.text.replace("http-equiv", "")
+    for asset in assets:
+        assert asset.startswith("/dashboard/vendor/swagger-ui/") and client.get(asset).status_code == 200, asset
+    assert client.get("/redoc").status_code == 404
+    home = client.get("/", follow_redirects=False)
+    assert home.status_code == 307 and home.headers["location"] == "/dashboard/"
 
 
 def test_lists_page_with_limit_and_offset(client: TestClient) -> None:

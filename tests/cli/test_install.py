@@ -25,11 +25,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.dashboard.vendor_packages import VENDOR_PACKAGES
 from chain.nodes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "governance", "chain", "api", "linli", "examples",
-           "contracts/deploy-defaults.json", "build/contracts", "node_modules/chart.js", "node_modules/@noble/hashes")
+           "contracts/deploy-defaults.json", "build/contracts",
+           *(f"node_modules/{vendor.package}" for vendor in VENDOR_PACKAGES.values()))
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 PACKAGES = ("governance", "chain", "api", "linli")
 
@@ -146,4 +148,8 @@ def test_serve_answers_the_dashboard_and_its_scripts(server: str) -> None:
         keccak = client.get("/dashboard/vendor/noble-hashes/sha3.js")
         assert keccak.status_code == 200 and "keccak_256" in keccak.text
         assert client.get("/dashboard/vendor/chartjs/missing.js").status_code == 404
+        ethers = client.get("/dashboard/vendor/ethers/ethers.min.js")
+        assert ethers.status_code == 200 and "TypedDataEncoder" in ethers.text
+        assert "/dashboard/vendor/swagger-ui/swagger-ui-bundle.js" in client.get("/docs").text
+        assert "SwaggerUIBundle" in client.get("/dashboard/vendor/swagger-ui/swagger-ui-bundle.js").text
         assert client.get("/openapi.json").json()["info"]["version"] == VERSION

@@ -128,6 +128,15 @@ try {
     await shoot(`${name}.phone.en`);
   }
 
+  // The server's address leads to the dashboard; the API's docs render from local files only.
+  await page.goto(`${spec.base}/`);
+  report.home = new URL(page.url()).pathname;
+  await page.goto(`${spec.base}/docs`);
+  await page.locator('.opblock').first().waitFor();
+  report.docs = { operations: await page.locator('.opblock').count(), title: await page.title() };
+  await shoot('api-docs.phone');
+  await page.goto(`${spec.base}/dashboard/`);
+
   // The page's own Merkle code against roots and proofs made by governance.merkle.
   report.vectors = await page.evaluate(async (vectors) => {
     const { rootFromProof } = await import('./js/merkle.js');
