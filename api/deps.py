@@ -76,6 +76,10 @@ def _unprocessable(message: str) -> HTTPException:
 async def address_param(
     address: Annotated[str, Path(pattern="^0x[0-9a-fA-F]{40}$", description="0x address, lower-case or EIP-55")],
 ) -> str:
+    return checked_address(address)
+
+
+def checked_address(address: str) -> str:
     """Lower-case or correctly checksummed (EIP-55) -> checksummed; a wrong checksum is a typo, refused.
     (One keccak: the checksummed form is both the answer and the check.)"""
     checksummed = to_checksum_address(address)

@@ -101,6 +101,11 @@ _MEMBER = {
 }
 
 
+def address_of_member_id(*, connection: Connection, member_id: str) -> str | None:
+    """The address the admin's member list links to `member_id` (None when no upload names it)."""
+    return connection.scalar(select(ImportedMember.address).where(ImportedMember.member_id == member_id))
+
+
 def member_by_address(*, connection: Connection, address: str) -> MemberRow | None:
     row = connection.execute(_MEMBER[connection.dialect.name], {"address": address}).one_or_none()
     if row is None:

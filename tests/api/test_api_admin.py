@@ -71,6 +71,7 @@ def test_signed_import_of_members_and_orders(admin_client: TestClient, world: Wo
     assert [(e["member_id"], e["value"]) for e in referrals["entries"]] == [("m-alice", 1)]
     alice = admin_client.get(f"/members/{world.alice.address}").json()
     assert alice["member_id"] == "m-alice" and alice["achievements"] == [{"kind": "first_order", "count": 1}]
+    assert admin_client.get("/members/m-alice").json() == alice  # found by member id as well as by address
 
 
 def test_a_file_with_a_bad_row_changes_nothing(admin_client: TestClient, world: World) -> None:

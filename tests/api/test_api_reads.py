@@ -35,7 +35,9 @@ def test_member_errors(client: TestClient, world: World) -> None:
     bad_checksum = world.alice.address[:-1] + ("a" if world.alice.address[-1] != "a" else "b")
     bad_checksum = bad_checksum[:2] + bad_checksum[2:].swapcase()
     assert client.get(f"/members/{bad_checksum}").status_code == 422
-    assert client.get("/members/not-an-address").status_code == 422
+    unknown = client.get("/members/not-an-address")  # anything but an address is a member id
+    assert unknown.status_code == 404 and unknown.json()["detail"] == "no member with id 'not-an-address'"
+    assert client.get("/members/" + "m" * 129).status_code == 422
     assert client.get(f"/members/{world.alice.address}", params={"proposal": "42"}).status_code == 404
 
 
@@ -118,7 +120,7 @@ def test_status_and_openapi(client: TestClient, world: World) -> None:
     status = client.get("/status").json()
     assert status["chain_id"] == world.chain.chain_id and status["block_number"] >= world.linli.deployment.block
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/members/{address}", "/leaderboard", "/proposals", "/proposals/{proposal_id}",
+    for path in ("/members/{member}", "/leaderboard", "/proposals", "/proposals/{proposal_id}",
                  "/proposals/{proposal_id}/votes", "/rules", "/rules/history", "/products", "/distributions",
                  "/distributions/{period}", "/distributions/{period}/proofs/{address}", "/votes/relay"):
         assert path in paths, path
