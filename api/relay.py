@@ -1,27 +1,26 @@
-"""Gasless voting: check a member's EIP-712 ballot against the chain, then send castVoteBySig and pay for it.
+"""Gasless voting and delegation: simulate a member's signed ballot (or delegation) on the chain, then send
+it and pay for it.
 
-Nothing is paid for a ballot the governor would refuse, and the common case asks the chain little: the
-voter's weight at the proposal's snapshot (a zero-weight vote would not revert, only cost gas; the snapshot
-itself is read once per proposal, `chain.governor.RelayReads`), then the transaction's estimate, in which
-the governor checks everything else at no gas (the proposal is Active, the voter has not voted, the
-signature is the voter's over the voter's current governor nonce). The signature is also recovered here
-(C secp256k1, well under a millisecond) over the nonce the ballot names: since the governor checks it over
-its own nonce, a ballot that recovers to its voter and passes the estimate names the current nonce, so no
-nonce is read in the common case. Only when something is refused is the chain asked why, so each refusal
-gets its status: 404 unknown proposal, 409 not active or already voted (also when another relay raced this
-one), 422 signed by another key or over another nonce, 502 the governor's decoded reason otherwise or the
-node's own refusal, 503 when the node cannot be reached. Everything is read from the chain, not the mirror,
-which may lag.
+Nothing is paid for what the chain would refuse. Before sending, the relay runs the exact call it will send
+(the same calldata, from the relayer's address, on the "pending" block) as an `eth_call`; the governor checks
+everything there at no gas: the signature (an EOA's ECDSA, or a contract voter's ERC-1271 answer, which only
+the chain can give), the nonce, the proposal's state and a vote not yet cast. A ballot's simulation also
+returns the weight it would count (0 is refused: it would not revert, only cost gas). Only when the
+simulation refuses is the chain asked why, so each refusal gets its status: 404 unknown proposal, 409 not
+active or already voted (also when another relay raced this one), 422 not signed by the voter over its
+current nonce (or an expired delegation), 502 the contract's decoded reason otherwise or the node's own
+refusal, 503 when the node cannot be reached. Everything is read from the chain, not the mirror, which may
+lag.
 
 Several API processes may relay with one relayer key. Each process's nonce cache would then go stale as
 soon as another sends ("nonce too low": the vote is lost), so the send itself runs under one nonce authority
 per relayer key and chain: on PostgreSQL a transaction-scoped advisory lock (`pg_advisory_xact_lock`) keyed
 by the chain id and the relayer's address, held while the nonce is read from the node ("pending") and the
-transactions the process has queued by then are signed and sent (`chain.exclusive`), and released before the receipt is awaited (the node's
-pending count already holds the transaction then). The lock belongs to a database connection, so a process
-that dies holding it releases it. On SQLite (one process) the in-process lock of `chain.nonces` is enough.
-A nonce taken anyway (a publish from the same key) is re-read and the ballot re-signed a bounded number of
-times.
+transactions the process has queued by then are signed and sent (`chain.exclusive`), and released before
+the receipt is awaited (the node's pending count already holds the transaction then). The lock belongs to a
+database connection, so a process that dies holding it releases it. On SQLite (one process) the in-process
+lock of `chain.nonces` is enough. A nonce taken anyway (a publish from the same key) is re-read and the
+transaction re-signed a bounded number of times.
 """
 from __future__ import annotations
 
@@ -34,10 +33,14 @@ from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from sqlalchemy import Engine, text
 
-from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer
+from web3.contract.contract import ContractFunction
+from web3.exceptions import Web3Exception
+
+from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer, ecdsa_problem
+from chain.delegations import SignedDelegation, TokenDomain, delegation_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
 from chain.exclusive import NodeRefused, NotSent, StaleNonce, send_exclusive
-from chain.governor import Governance, ProposalState, RelayReads
+from chain.governor import Governance, ProposalState
 from chain.nonces import NonceAuthority
 from chain.points import Points
 from chain.system import Linli
@@ -81,47 +84,53 @@ def nonce_authority(engine: Engine, chain_id: int) -> NonceAuthority | None:
 
 
 def relay(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None) -> Relayed:
-    """Check `ballot` and send it; RelayRefused carries the HTTP status and the reason."""
-    gov, reads = Governance(linli), _bound(_reads, linli, lambda: RelayReads(linli))
+    """Simulate `ballot` and send it; RelayRefused carries the HTTP status and the reason."""
+    gov = Governance(linli)
     try:
-        weight = reads.past_votes(ballot.voter, reads.snapshot(ballot.proposal_id))
-    except TransactionReverted:  # a snapshot still in the future: the proposal is pending
-        _check_open(gov, ballot)
-        raise
+        accepted, weight = gov.simulate_ballot(ballot, linli.chain.signers[0].address)
+    except TransactionReverted as exc:
+        raise _ballot_refusal(linli, ballot, exc) from None
+    except UNSENT as exc:
+        raise _unsent(exc) from None
     if weight == 0:
-        _check_open(gov, ballot)  # an unknown proposal has snapshot 0: say so rather than "no weight"
-        _check_signed(gov, linli, ballot)
         raise RelayRefused(403, f"{ballot.voter} had no voting weight at the proposal's snapshot")
-    if not _recovers_voter(gov, linli, ballot):  # refused before paying; the chain says which refusal it is
-        _check_open(gov, ballot)
-        _check_signed(gov, linli, ballot)
-    return Relayed(tx_hash=send(linli, ballot, authority), weight=weight)
+    return Relayed(tx_hash=send(linli, accepted, authority), weight=weight)
 
 
 T = TypeVar("T")
 _domains: dict[int, tuple[object, BallotDomain]] = {}
-_reads: dict[int, tuple[object, RelayReads]] = {}
+_token_domains: dict[int, tuple[object, TokenDomain]] = {}
 
 
-def _bound(cache: dict[int, tuple[object, T]], linli: Linli, make: Callable[[], T]) -> T:
-    """`make()` once per bound governor. The cache holds the contract object itself, so its id cannot be
+def _bound(cache: dict[int, tuple[object, T]], contract: object, make: Callable[[], T]) -> T:
+    """`make()` once per bound contract. The cache holds the contract object itself, so its id cannot be
     reused by another while cached."""
-    cached = cache.get(id(linli.governor))
-    if cached is None or cached[0] is not linli.governor:
-        cached = cache[id(linli.governor)] = (linli.governor, make())
+    cached = cache.get(id(contract))
+    if cached is None or cached[0] is not contract:
+        cached = cache[id(contract)] = (contract, make())
     return cached[1]
 
 
 def ballot_domain(gov: Governance, linli: Linli) -> BallotDomain:
     """The governor's EIP-712 domain, read once per bound governor (its name and version are immutable)."""
-    return _bound(_domains, linli, gov.ballot_domain)
+    return _bound(_domains, linli.governor, gov.ballot_domain)
 
 
-def _recovers_voter(gov: Governance, linli: Linli, ballot: SignedBallot) -> bool:
-    try:
-        return ballot_signer(ballot_domain(gov, linli), ballot).lower() == ballot.voter.lower()
-    except MalformedBallot:
-        return False
+def token_domain(linli: Linli) -> TokenDomain:
+    """The points token's EIP-712 domain, read once per bound token."""
+    return _bound(_token_domains, linli.points, Points(linli).domain)
+
+
+def _ballot_refusal(linli: Linli, ballot: SignedBallot, exc: TransactionReverted) -> RelayRefused:
+    """The status and reason of a ballot the governor refused (in simulation, or at send after a race)."""
+    gov = Governance(linli)
+    name = getattr(exc, "error_name", None)
+    if name in ("GovernorNonexistentProposal", "GovernorUnexpectedProposalState", "GovernorAlreadyCastVote",
+                "GovernorInvalidSignature"):
+        _check_open(gov, ballot)  # a replayed ballot fails on its used nonce: "already voted" says more
+    if name == "GovernorInvalidSignature":
+        return RelayRefused(422, _why_not_signed(gov, linli, ballot))
+    return RelayRefused(502, f"the governor refused the ballot: {exc}")
 
 
 def _check_open(gov: Governance, ballot: SignedBallot) -> None:
@@ -138,38 +147,84 @@ def _check_open(gov: Governance, ballot: SignedBallot) -> None:
         raise RelayRefused(409, f"{ballot.voter} has already voted on proposal {ballot.proposal_id}")
 
 
-def _check_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> None:
-    """422 unless the signature is the voter's, over the voter's current governor nonce."""
+def _why_not_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> str:
+    """Why the governor found no valid signature of the voter: another nonce, a contract account refusing
+    it, or an EOA's signature that is malformed or another key's."""
+    nonce = gov.nonce(ballot.voter)
+    if nonce != ballot.nonce:
+        return f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}"
+    if linli.chain.w3.eth.get_code(ballot.voter):  # type: ignore[arg-type]
+        return f"the voter {ballot.voter} is a contract account and did not accept the signature (ERC-1271)"
+    problem = ecdsa_problem(ballot.signature)
+    if problem is not None:
+        return problem
     try:
         signer = ballot_signer(ballot_domain(gov, linli), ballot)
     except MalformedBallot as exc:
-        raise RelayRefused(422, str(exc)) from None
-    if signer.lower() != ballot.voter.lower():
-        raise RelayRefused(422, f"the ballot names voter {ballot.voter} but is signed by {signer} (wrong key, or "
-                                "signed for another proposal, support, nonce, chain or governor)")
-    _check_nonce(linli, ballot)
+        return str(exc)
+    return (f"the ballot names voter {ballot.voter} but is signed by {signer} (wrong key, or signed for another "
+            "proposal, support, reason, nonce, chain or governor)")
 
 
-def _check_nonce(linli: Linli, ballot: SignedBallot) -> None:
-    nonce = int(linli.tx.call(linli.governor.functions.nonces(ballot.voter)))
-    if nonce != ballot.nonce:
-        raise RelayRefused(422, f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}")
+def _unsent(exc: Exception) -> RelayRefused:
+    """503 when the node cannot be reached (or every nonce was taken); 502 when it refused on its own."""
+    if isinstance(exc, (RpcUnavailable, StaleNonce, NotSent)):
+        return RelayRefused(503, f"not sent: {exc}")
+    return RelayRefused(502, f"the node refused: {exc}" if isinstance(exc, Web3Exception) else str(exc))
+
+
+UNSENT = (RpcUnavailable, StaleNonce, NotSent, NodeRefused, Web3Exception)
+
+
+def _send(linli: Linli, fn: ContractFunction, authority: NonceAuthority | None) -> str:
+    """`fn` sent from the relayer (the first signer) under the key's nonce authority; the transaction hash."""
+    receipt = send_exclusive(linli.tx, fn, linli.chain.signers[0], authority)
+    return receipt["transactionHash"].to_0x_hex()
 
 
 def send(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = None) -> str:
-    """castVoteBySig paid by the relayer (the first signer); the transaction hash. A refusal by the governor
-    is explained (404, 409, 422) or else passed on as a 502 with its decoded reason; the node's own refusal
-    is a 502 too; an unreachable node is a 503."""
-    fn = linli.governor.functions.castVoteBySig(ballot.proposal_id, ballot.support, ballot.voter, ballot.signature)
+    """The ballot's call paid by the relayer; the transaction hash. A refusal by the governor (a race past
+    the simulation) is explained as the simulation's is; the node's own refusal is a 502; an unreachable node
+    is a 503."""
     try:
-        receipt = send_exclusive(linli.tx, fn, linli.chain.signers[0], authority)
+        return _send(linli, Governance(linli).vote_by_sig(ballot), authority)
     except TransactionReverted as exc:
-        gov = Governance(linli)
-        _check_open(gov, ballot)
-        _check_signed(gov, linli, ballot)
-        raise RelayRefused(502, f"the governor refused the ballot: {exc}") from None
-    except NodeRefused as exc:
-        raise RelayRefused(502, str(exc)) from None
-    except (RpcUnavailable, StaleNonce, NotSent) as exc:
-        raise RelayRefused(503, f"the ballot was not sent: {exc}") from None
-    return receipt["transactionHash"].to_0x_hex()
+        raise _ballot_refusal(linli, ballot, exc) from None
+    except UNSENT as exc:
+        raise _unsent(exc) from None
+
+
+def relay_delegation(linli: Linli, delegation: SignedDelegation, authority: NonceAuthority | None = None) -> str:
+    """Check that `delegation` is the delegator's, simulate `delegateBySig`, send it; the transaction hash.
+    RelayRefused carries the status: 422 another signer, an expired or future-nonce delegation; 409 a nonce
+    already used (a replay); 502/503 as for ballots."""
+    signer = delegation_signer(token_domain(linli), delegation)
+    if signer != delegation.delegator:
+        raise RelayRefused(422, f"the delegation names delegator {delegation.delegator} but is signed by "
+                                f"{signer or 'no key'} (wrong key, or signed for another delegatee, nonce, expiry, "
+                                "chain or token)")
+    fn = Points(linli).delegate_by_sig(delegation)
+    try:
+        block, relayer = linli.chain.estimate_block, linli.chain.signers[0].address
+        linli.tx.call(fn, block=block, sender=relayer)  # type: ignore[arg-type]
+        return _send(linli, fn, authority)
+    except TransactionReverted as exc:
+        raise _delegation_refusal(delegation, exc) from None
+    except UNSENT as exc:
+        raise _unsent(exc) from None
+
+
+def _delegation_refusal(delegation: SignedDelegation, exc: TransactionReverted) -> RelayRefused:
+    name, args = getattr(exc, "error_name", None), getattr(exc, "error_args", {})
+    if name == "VotesExpiredSignature":
+        return RelayRefused(422, f"the delegation expired at {delegation.expiry} (token clock)")
+    if name == "InvalidAccountNonce":
+        current = int(args["currentNonce"])
+        if delegation.nonce < current:
+            return RelayRefused(409, f"delegation nonce {delegation.nonce} of {delegation.delegator} was already "
+                                     f"used (current nonce {current}): a replay")
+        return RelayRefused(422, f"delegation nonce {delegation.nonce} is not the delegator's current token "
+                                 f"nonce {current}")
+    if name in ("ECDSAInvalidSignature", "ECDSAInvalidSignatureS", "ECDSAInvalidSignatureLength"):
+        return RelayRefused(422, f"the token refused the signature: {exc}")
+    return RelayRefused(502, f"the token refused the delegation: {exc}")

@@ -6,13 +6,20 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator
 
-from chain.ballots import MAX_UINT256, normalised_signature, uint_field
+from chain.ballots import MAX_PARAMS_BYTES, MAX_REASON_CHARS, MAX_SIGNATURE_BYTES, MAX_UINT256, uint_field
 
 Uint256Str = Annotated[
     int,
     PlainSerializer(str, return_type=str),
     WithJsonSchema({"type": "string", "pattern": "^[0-9]{1,78}$", "description": "uint256 in decimal"}),
 ]
+
+Address = Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$")]
+
+
+def _hex_bytes(max_bytes: int) -> str:
+    """The pattern of 0x-prefixed hex of whole bytes, at most `max_bytes` of them."""
+    return f"^0x([0-9a-fA-F]{{2}}){{0,{max_bytes}}}$"
 
 
 class Public(BaseModel):
@@ -165,24 +172,35 @@ class ProofPublic(Public):
 
 class BallotIn(BaseModel):
     """An EIP-712 ballot as `linli vote --sign` writes it (chain.ballots.SignedBallot.to_json). Every field is
-    checked against its Solidity type here, so a bad one is a 422 naming it, never a failed recovery."""
+    checked against its Solidity type and bound here, so a bad one is a 422 naming it; the signature is kept
+    as signed (a contract account's ERC-1271 signature may have any form), and only the chain judges it. A
+    `reason` (even "") makes it an ExtendedBallot, with `params`."""
+
+    model_config = ConfigDict(extra="forbid")
 
     proposal_id: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="uint256 in decimal (< 2^256)")]
     support: Annotated[int, Field(ge=0, le=2, description="0 against, 1 for, 2 abstain")]
-    voter: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{40}$")]
+    voter: Address
     nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="the voter's governor nonce (uint256)")]
-    signature: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$",
-                                    description="r, s, v (65 bytes); v as 27/28 or 0/1, s in the lower half")]
+    signature: Annotated[str, Field(pattern=_hex_bytes(MAX_SIGNATURE_BYTES),
+                                    description="an EOA's r, s, v (65 bytes; v as 27/28 or 0/1), or what the "
+                                                "voter's ERC-1271 account accepts")]
+    reason: Annotated[str | None, Field(max_length=MAX_REASON_CHARS, description="with it, an ExtendedBallot "
+                                        "(castVoteWithReasonAndParamsBySig)")] = None
+    params: Annotated[str | None, Field(pattern=_hex_bytes(MAX_PARAMS_BYTES),
+                                        description="ExtendedBallot params (hex bytes; default empty)")] = None
 
     @field_validator("proposal_id", "nonce")
     @classmethod
     def _uint256(cls, value: str, info: ValidationInfo) -> str:
         return str(uint_field(str(info.field_name), int(value), MAX_UINT256))
 
-    @field_validator("signature")
+    @field_validator("params")
     @classmethod
-    def _canonical_signature(cls, value: str) -> str:
-        return "0x" + normalised_signature(bytes.fromhex(value[2:])).hex()
+    def _with_reason(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("reason") is None:
+            raise ValueError('params come only with a reason (an ExtendedBallot): send "reason": "" for none')
+        return value
 
 
 class RelayResult(BaseModel):
@@ -191,6 +209,39 @@ class RelayResult(BaseModel):
     proposal_id: Uint256Str
     support: int
     weight: int
+
+
+class DelegationIn(BaseModel):
+    """An ERC-5805 `Delegation(address delegatee,uint256 nonce,uint256 expiry)` signed by an EOA (v, r, s) in
+    the points token's EIP-712 domain; `delegator` names whose weight it moves (checked against the signer)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    delegator: Address
+    delegatee: Address
+    nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="the delegator's token nonce (uint256)")]
+    expiry: Annotated[int, Field(ge=0, le=MAX_UINT256, description="last valid second (token clock)")]
+    v: Annotated[int, Field(description="27 or 28 (0 or 1 accepted)")]
+    r: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{64}$")]
+    s: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{64}$")]
+
+    @field_validator("nonce")
+    @classmethod
+    def _uint256(cls, value: str) -> str:
+        return str(uint_field("nonce", int(value), MAX_UINT256))
+
+    @field_validator("v")
+    @classmethod
+    def _v(cls, value: int) -> int:
+        if value not in (0, 1, 27, 28):
+            raise ValueError(f"v must be 27 or 28 (or 0 or 1), got {value}")
+        return value if value >= 27 else value + 27
+
+
+class DelegationResult(BaseModel):
+    tx_hash: str
+    delegator: str
+    delegatee: str
 
 
 class ImportResult(BaseModel):

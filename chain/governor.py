@@ -7,21 +7,18 @@ The clock is the token's timestamp clock, so `advance_*` move time (not blocks) 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 
-from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3.contract.contract import ContractFunction
-from web3.types import TxParams, TxReceipt
+from web3.types import TxReceipt
 
-from chain.ballots import BallotDomain, SignedBallot, ballot_signer, sign_ballot
-from chain.errors import ChainError
-from chain.reverts import node_message, revert_data
+from chain.ballots import BallotDomain, SignedBallot, recovery_id_form, sign_ballot
+from chain.errors import ChainError, ContractCustomError
 from chain.system import Linli
-from governance.errors import LinliError
 
 
 class ProposalState(IntEnum):
@@ -150,18 +147,47 @@ class Governance:
             governor=self._linli.governor.address,
         )
 
-    def sign_ballot(self, pid: int, support: Support, voter: LocalAccount) -> SignedBallot:
-        """The member's signed vote, with its current governor nonce; nothing is sent."""
-        nonce = int(self._call(self._fn.nonces(voter.address)))  # type: ignore[call-overload]
-        return sign_ballot(self.ballot_domain(), voter, pid, int(support), nonce)
+    def nonce(self, voter: str) -> int:
+        """The governor nonce the voter's next ballot must be signed over."""
+        return int(self._call(self._fn.nonces(voter)))  # type: ignore[call-overload]
+
+    def sign_ballot(self, pid: int, support: Support, voter: LocalAccount, reason: str | None = None) -> SignedBallot:
+        """The member's signed vote (with `reason`, an ExtendedBallot), over its current governor nonce; nothing
+        is sent."""
+        return sign_ballot(self.ballot_domain(), voter, pid, int(support), self.nonce(voter.address), reason)
+
+    def vote_by_sig(self, ballot: SignedBallot) -> ContractFunction:
+        """The governor call that casts `ballot`: castVoteBySig, or castVoteWithReasonAndParamsBySig for an
+        ExtendedBallot."""
+        if ballot.reason is None:
+            return self._fn.castVoteBySig(ballot.proposal_id, ballot.support, ballot.voter, ballot.signature)
+        return self._fn.castVoteWithReasonAndParamsBySig(ballot.proposal_id, ballot.support, ballot.voter,
+                                                         ballot.reason, ballot.params, ballot.signature)
+
+    def simulate_ballot(self, ballot: SignedBallot, relayer: str) -> tuple[SignedBallot, int]:
+        """The ballot as the governor takes it and the weight it would count: an eth_call of the exact call a
+        relay sends, from `relayer`, on the block estimates run on ("pending" on a node). Nothing is paid.
+
+        The signature is tried as signed; only when the governor refuses it and it is an ECDSA signature with a
+        wallet's 0/1 v is its 27/28 form tried too. A refusal raises the decoded ContractCustomError."""
+        form, block = recovery_id_form(ballot.signature), self._linli.chain.estimate_block
+        try:
+            call = self.vote_by_sig(ballot)
+            return ballot, int(self._linli.tx.call(call, block=block, sender=relayer))  # type: ignore[arg-type]
+        except ContractCustomError as exc:
+            if form is None or exc.error_name != "GovernorInvalidSignature":
+                raise
+        return self.simulate_ballot(replace(ballot, signature=form), relayer)
 
     def relay_ballot(self, ballot: SignedBallot, relayer: LocalAccount) -> TxReceipt:
-        """Submit someone's signed ballot, paying the gas; refused locally if the signature is not the voter's."""
-        signer = ballot_signer(self.ballot_domain(), ballot)
-        if signer.lower() != ballot.voter.lower():
-            raise ChainError(f"ballot for {ballot.voter} is signed by {signer}: not relayed")
-        fn = self._fn.castVoteBySig(ballot.proposal_id, ballot.support, ballot.voter, ballot.signature)
-        return self._linli.tx.send(fn, relayer)
+        """Submit someone's signed ballot, paying the gas; simulated first, so a ballot the governor refuses
+        (wrong signer, nonce, state) costs nothing and raises its decoded reason, marked "not relayed"."""
+        try:
+            accepted, _ = self.simulate_ballot(ballot, relayer.address)
+        except ContractCustomError as exc:
+            raise ContractCustomError(exc.error_name, exc.error_args, data=exc.data,
+                                      context=f"the ballot of {ballot.voter} was not relayed") from exc
+        return self._linli.tx.send(self.vote_by_sig(accepted), relayer)
 
     def queue(self, proposal: Proposal, sender: LocalAccount) -> TxReceipt:
         return self._linli.tx.send(self._fn.queue(*proposal.arguments()), sender)
@@ -194,51 +220,3 @@ class Governance:
         if eta == 0:
             raise ChainError(f"proposal {pid} is not queued")
         self._advance_past(eta - 1)
-
-
-class RelayReads:
-    """What a relay reads before it pays for a ballot: the proposal's snapshot and the voter's weight there.
-
-    Each is a raw `eth_call` with calldata built by eth_abi from a fixed selector, because web3's contract
-    functions look their ABI entry up on every call by hashing the selector of every function in the ABI
-    (about 50 keccaks a call, the largest CPU cost of a relay under load). A proposal's snapshot is fixed
-    when it is proposed (OpenZeppelin's Governor never moves `voteStart`), so it is read once per proposal
-    and process; 0 (no such proposal, yet) is never cached. One instance belongs to one bound `Linli`.
-    """
-
-    MAX_CACHED = 4096
-
-    def __init__(self, linli: Linli) -> None:
-        self._linli = linli
-        self._snapshots: dict[int, int] = {}
-
-    def _read(self, to: str, signature: str, types: list[str], args: list[object]) -> int:
-        """The one uint256 that `signature` returns; a revert raises the decoded TransactionReverted."""
-        data = keccak(text=signature)[:4] + abi_encode(types, args)
-        params: TxParams = {"to": to, "data": data}  # type: ignore[typeddict-item]
-        try:
-            result = self._linli.chain.w3.eth.call(params, "latest")
-        except Exception as exc:
-            found = None if isinstance(exc, LinliError) else revert_data(exc)
-            if found is None:
-                raise
-            label = f"{self._linli.tx.names.get(to.lower(), to)}.{signature.split('(')[0]}"
-            raise self._linli.tx.decoder.to_error(found, context=label, node_said=node_message(exc)) from exc
-        return int(abi_decode(["uint256"], bytes(result))[0])
-
-    def snapshot(self, pid: int) -> int:
-        """`proposalSnapshot(pid)`, from the cache once the proposal exists."""
-        cached = self._snapshots.get(pid)
-        if cached is not None:
-            return cached
-        snapshot = self._read(self._linli.governor.address, "proposalSnapshot(uint256)", ["uint256"], [pid])
-        if snapshot:
-            if len(self._snapshots) >= self.MAX_CACHED:
-                self._snapshots.clear()
-            self._snapshots[pid] = snapshot
-        return snapshot
-
-    def past_votes(self, voter: str, timepoint: int) -> int:
-        """The token's `getPastVotes(voter, timepoint)`: ERC5805FutureLookup while `timepoint` is not past."""
-        return self._read(self._linli.points.address, "getPastVotes(address,uint256)", ["address", "uint256"],
-                          [voter, timepoint])

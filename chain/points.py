@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
+from web3.contract.contract import ContractFunction
 from web3.types import TxReceipt
 
+from chain.delegations import SignedDelegation, TokenDomain
 from chain.system import Linli
 
 EVENT_KINDS = {"PointsAwarded": "award", "PointsRevoked": "revoke"}
@@ -113,6 +115,19 @@ class Points:
     def delegate(self, member: LocalAccount, to: str) -> TxReceipt:
         """`member` lends its weight to `to` (the zero address means back to itself)."""
         return self._linli.tx.send(self._fn.delegate(to), member)
+
+    def domain(self) -> TokenDomain:
+        """The token's EIP-712 domain (ERC-5267), which delegations by signature are signed in."""
+        return TokenDomain.from_eip5267(tuple(self._linli.tx.call(self._fn.eip712Domain())))
+
+    def nonce(self, member: str) -> int:
+        """The nonce `member`'s next delegation by signature must name."""
+        return int(self._linli.tx.call(self._fn.nonces(member)))
+
+    def delegate_by_sig(self, delegation: SignedDelegation) -> ContractFunction:
+        """The `delegateBySig` call that moves the signer's weight (send it with a relayer's key)."""
+        d = delegation
+        return self._fn.delegateBySig(d.delegatee, d.nonce, d.expiry, d.v, d.r, d.s)
 
     def is_id_used(self, id_: bytes) -> bool:
         return bool(self._linli.tx.call(self._fn.isIdUsed(id_)))

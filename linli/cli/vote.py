@@ -50,19 +50,21 @@ def proposal_number(text: str) -> int:
 def cast(
     proposal_id: Annotated[str, typer.Argument(help="The proposal id `linli propose` printed.")],
     support: Annotated[str, typer.Argument(help="for | against | abstain.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Published with the vote.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Published with the vote (with --sign, in the "
+                                                                "signed ballot).")] = None,
     sign: Annotated[bool, typer.Option("--sign", help="Do not send: write a signed EIP-712 ballot for a relayer.")] = False,
     out: Annotated[Path, typer.Option("--out", help="Where --sign writes the ballot.")] = Path("ballot.json"),
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
     """Vote with the signer's points (LINLI_PRIVATE_KEY or --keystore), or sign a ballot with --sign."""
-    from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
+    from chain.ballots import MAX_REASON_CHARS  # web3 and py-evm load only when the command runs
+    from chain.governor import Governance, ProposalState
     from linli.services.proposals import find_proposal, parse_support, require_state
     from linli.services.session import attached
 
     pid, choice = proposal_number(proposal_id), parse_support(support)
-    if sign and reason:
-        raise BadInput("a relayed ballot (castVoteBySig) carries no reason: drop --reason or --sign")
+    if sign and reason is not None and len(reason) > MAX_REASON_CHARS:
+        raise BadInput(f"--reason is {len(reason)} characters; a relay takes at most {MAX_REASON_CHARS}")
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
         find_proposal(linli, pid)
         gov, voter = Governance(linli), linli.chain.signers[0]
@@ -70,7 +72,7 @@ def cast(
         if gov.has_voted(pid, voter.address):
             raise ChainError(f"{voter.address} has already voted on proposal {pid}")
         if sign:
-            ballot = gov.sign_ballot(pid, choice, voter)
+            ballot = gov.sign_ballot(pid, choice, voter, reason)
             out.write_text(json.dumps(ballot.to_json(), indent=2) + "\n", encoding="utf-8")
             _done({"ballot": str(out), **ballot.to_json()}, f"signed ballot written to {out}; relay it with "
                   f"`linli vote relay {out}`", as_json)
@@ -108,7 +110,7 @@ def relay(
 
 
 def _vote_json(linli: Linli, receipt: TxReceipt, pid: int) -> dict[str, Any]:
-    cast = [e for e in linli.events.from_receipt(receipt) if e.name == "VoteCast"][0].args
+    cast = next(e for e in linli.events.from_receipt(receipt) if e.name in ("VoteCast", "VoteCastWithParams")).args
     return {"proposal_id": str(pid), "voter": cast["voter"], "support": ["against", "for", "abstain"][cast["support"]],
             "weight": int(cast["weight"]), "tx": receipt["transactionHash"].to_0x_hex()}
 

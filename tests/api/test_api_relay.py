@@ -1,8 +1,8 @@
-"""POST /votes/relay: a member's EIP-712 ballot is checked against the chain, then sent with castVoteBySig
-at the relayer's expense. Chain state is restored after each test (Anvil snapshot). Each refusal has its own
-status: 422 a malformed ballot (naming the field and its bound), 409 not active or already voted (also when a
-race is only caught by the governor at send time), 502 a refusal by the chain at send time (the governor's
-decoded reason, or the node's), 503 an unreachable chain."""
+"""POST /votes/relay: a member's EIP-712 ballot is simulated on the chain, then sent with castVoteBySig at the
+relayer's expense. Chain state is restored after each test (Anvil snapshot). Each refusal has its own status:
+422 a malformed ballot (naming the field and its bound) or a signature the governor refused (explained), 409
+not active or already voted (also when a race is only caught by the governor at send time), 502 a refusal by
+the chain at send time (the governor's decoded reason, or the node's), 503 an unreachable chain."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -81,8 +81,17 @@ def test_unknown_proposal_and_malformed_ballots(relay_client: TestClient, world:
     assert relay_client.post("/votes/relay", json=_ballot(world, world.dave, 12345)).status_code == 404
     ballot = _ballot(world, world.dave)
     assert relay_client.post("/votes/relay", json={**ballot, "support": 3}).status_code == 422
-    assert relay_client.post("/votes/relay", json={**ballot, "signature": "0x12"}).status_code == 422
-    assert relay_client.post("/votes/relay", json={**ballot, "nonce": "7"}).status_code == 422
+    short = relay_client.post("/votes/relay", json={**ballot, "signature": "0x12"})
+    assert short.status_code == 422 and "65 bytes" in short.json()["detail"], short.text
+    assert relay_client.post("/votes/relay", json={**ballot, "signature": "0x123"}).status_code == 422  # odd hex
+
+
+def test_the_bodys_nonce_is_not_sent(relay_client: TestClient, world: World) -> None:
+    """castVoteBySig takes no nonce: the governor checks the signature over the voter's current nonce, so a
+    body naming another nonce beside a signature over the current one is a ballot the chain accepts."""
+    response = relay_client.post("/votes/relay", json={**_ballot(world, world.dave), "nonce": "7"})
+    assert response.status_code == 200, response.text
+    assert Governance(world.linli).has_voted(world.active.id, world.dave.address)
 
 
 def test_relaying_off_without_a_relayer_key(make_app: MakeApp, backend: str, world: World) -> None:
@@ -109,10 +118,21 @@ MALFORMED = {
     "nonce 2^256": (lambda b: {**b, "nonce": str(2**256)}, "nonce", "2^256-1"),
     "support 3": (lambda b: {**b, "support": 3}, "support", "2"),
     "support -1": (lambda b: {**b, "support": -1}, "support", "0"),
-    "v 29": (lambda b: _with_v(b, 29), "signature", "v must be 27 or 28"),
-    "v 2": (lambda b: _with_v(b, 2), "signature", "v must be 27 or 28"),
-    "high s": (_high_s, "signature", "half the secp256k1 order"),
-    "r zero": (lambda b: {**b, "signature": "0x" + "00" * 32 + b["signature"][66:]}, "signature", "signature r"),
+    "signature past 1024 bytes": (lambda b: {**b, "signature": "0x" + "ab" * 1025}, "signature", "pattern"),
+    "reason past 1000 characters": (lambda b: {**b, "reason": "x" * 1001}, "reason", "1000 characters"),
+    "params without reason": (lambda b: {**b, "params": "0x01"}, "params", "only with a reason"),
+    "params past 1024 bytes": (lambda b: {**b, "reason": "", "params": "0x" + "00" * 1025}, "params", "pattern"),
+    "unknown field": (lambda b: {**b, "reasons": "typo"}, "reasons", "Extra inputs are not permitted"),
+}
+
+# Signatures only the chain can judge (a contract account might accept any of them): simulated, refused by
+# the governor, and explained for the EOA voter they name.
+REFUSED_SIGNATURES = {
+    "v 29": (lambda b: _with_v(b, 29), "v must be 27 or 28"),
+    "v 2": (lambda b: _with_v(b, 2), "v must be 27 or 28"),
+    "high s": (_high_s, "half the secp256k1 order"),
+    "r zero": (lambda b: {**b, "signature": "0x" + "00" * 32 + b["signature"][66:]}, "signature r"),
+    "empty": (lambda b: {**b, "signature": "0x"}, "65 bytes"),
 }
 
 
@@ -124,6 +144,18 @@ def test_malformed_ballot_is_422_naming_field_and_bound(relay_client: TestClient
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", field] and bound in error["msg"], error
     assert not Governance(world.linli).has_voted(world.active.id, world.dave.address)
+
+
+@pytest.mark.parametrize("case", REFUSED_SIGNATURES, ids=list(REFUSED_SIGNATURES))
+def test_signature_the_governor_refuses_is_422_explained_and_free(relay_client: TestClient, world: World,
+                                                                  relayer: Linli, case: str) -> None:
+    change, why = REFUSED_SIGNATURES[case]
+    relayer_address = relayer.chain.signers[0].address
+    before = (world.chain.w3.eth.get_balance(relayer_address), world.chain.w3.eth.get_transaction_count(relayer_address))
+    response = relay_client.post("/votes/relay", json=change(_ballot(world, world.dave)))
+    assert response.status_code == 422 and why in response.json()["detail"], response.text
+    after = (world.chain.w3.eth.get_balance(relayer_address), world.chain.w3.eth.get_transaction_count(relayer_address))
+    assert after == before
 
 
 def test_signature_recovering_no_key_is_422(relay_client: TestClient, world: World) -> None:
@@ -154,7 +186,7 @@ def test_both_forms_of_v_read_as_one_signature_of_the_voter(voter: LocalAccount,
     recovery_id = _with_v(signed, int(signed["signature"][-2:], 16) - 27)
     for form in (signed, recovery_id):
         read = SignedBallot.from_json(BallotIn.model_validate(form).model_dump())
-        assert read.signature.hex() == signed["signature"][2:]
+        assert read.signature.hex() == form["signature"][2:]  # kept as signed: only the chain judges it
         assert ballot_signer(fixed, read) == voter.address
 
 

@@ -1,6 +1,6 @@
 """What a relayed ballot and the write routes' rate limits promise, at their exact bounds: ballot fields at and
-one past their Solidity types, signatures in the one form the governor takes, a ballot signed for the wrong
-governor nonce refused before the relayer pays, token buckets that never hold more than one burst (in the
+one past their Solidity types, an EOA's signature explained in the one form OpenZeppelin's ECDSA takes, a
+wallet's 0/1 v read as 27/28, a ballot signed for the wrong governor nonce refused before the relayer pays, token buckets that never hold more than one burst (in the
 process and in PostgreSQL), Retry-After never 0, one bucket per client, and the PostgreSQL nonce authority
 really holding its advisory lock. These kill the mutants of scripts/mutation_python.py (area relay) that the
 older tests let survive."""
@@ -20,7 +20,7 @@ from api.db import make_engine, migrate
 from api.ratelimit import PostgresTokenBuckets, TokenBuckets, limited
 from api.relay import advisory_key, nonce_authority
 from chain.ballots import (MAX_UINT256, SECP256K1_N, BallotDomain, MalformedBallot, SignedBallot, ballot_signer,
-                           normalised_signature, sign_ballot)
+                           ecdsa_problem, recovery_id_form, sign_ballot)
 from chain.governor import Governance
 from api_support import MakeApp, database
 from api_world import World
@@ -44,23 +44,25 @@ def _signature(r: int, s: int, v: int) -> bytes:
     return r.to_bytes(32, "big") + s.to_bytes(32, "big") + bytes([v])
 
 
-def test_signatures_are_normalised_to_the_form_the_governor_takes() -> None:
-    assert normalised_signature(_signature(1, 1, 0))[64] == 27
-    assert normalised_signature(_signature(1, 1, 1))[64] == 28
-    assert normalised_signature(_signature(SECP256K1_N - 1, SECP256K1_N // 2, 28)) == _signature(
-        SECP256K1_N - 1, SECP256K1_N // 2, 28)
+def test_a_wallets_recovery_id_has_one_ethereum_form_and_the_bounds_of_ecdsa_pass() -> None:
+    assert recovery_id_form(_signature(1, 1, 0)) == _signature(1, 1, 27)
+    assert recovery_id_form(_signature(1, 1, 1)) == _signature(1, 1, 28)
+    assert recovery_id_form(_signature(1, 1, 27)) is None and recovery_id_form(_signature(1, 1, 0) + b"\0") is None
+    assert ecdsa_problem(_signature(SECP256K1_N - 1, SECP256K1_N // 2, 28)) is None
+    assert ecdsa_problem(_signature(1, 1, 27)) is None
 
 
 @pytest.mark.parametrize("raw, why", [
     (_signature(1, 1, 27) + b"\x00", "65 bytes"),
+    (_signature(1, 1, 0), "v must be 27 or 28"),
+    (_signature(1, 1, 29), "v must be 27 or 28"),
     (_signature(0, 1, 27), "signature r"),
     (_signature(SECP256K1_N, 1, 27), "signature r"),
     (_signature(1, SECP256K1_N // 2 + 1, 27), "half the secp256k1 order"),
     (_signature(1, 0, 27), "half the secp256k1 order"),
-], ids=["66 bytes", "r 0", "r n", "s above n/2", "s 0"])
-def test_signatures_the_governor_would_refuse_are_malformed(raw: bytes, why: str) -> None:
-    with pytest.raises(MalformedBallot, match=why):
-        normalised_signature(raw)
+], ids=["66 bytes", "v 0", "v 29", "r 0", "r n", "s above n/2", "s 0"])
+def test_eoa_signatures_the_governor_would_refuse_are_explained(raw: bytes, why: str) -> None:
+    assert why in (ecdsa_problem(raw) or "")
 
 
 def test_a_signature_recovering_no_key_is_malformed() -> None:
