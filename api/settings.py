@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, SecretStr, field_validator, model_validat
 
 from chain.keys import dev_signers
 from governance.bounded_json import MAX_DEPTH
+from governance.ed25519_pem import is_pem, public_hex
 
 PLACEHOLDERS = {"", "changethis", "change-me", "secret", "0x"}
 _PUBLIC_KEY = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
@@ -26,12 +27,13 @@ class Settings(BaseModel):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///linli.db"
     rpc_url: str | None = None
+    public_rpc_url: str | None = None  # the node members' browsers reach (dashboard config.json); else rpc_url
     deployment: Path | None = None
     relayer_key: SecretStr | None = None  # LINLI_PRIVATE_KEY: pays the gas of relayed ballots
     confirmations: int = Field(default=2, ge=0)
     poll_seconds: float = Field(default=2.0, gt=0)
     window_blocks: int = Field(default=2_000, ge=1)
-    admin_keys: dict[str, str] = Field(default_factory=dict)  # key id -> Ed25519 public key (hex)
+    admin_keys: dict[str, str] = Field(default_factory=dict)  # key id -> Ed25519 public key (hex, or PEM in)
     request_max_age: int = Field(default=300, ge=1)
     rate_limit_per_minute: int = Field(default=60, ge=1)  # writes and admin requests, per client
     index: bool = True  # `linli serve` also runs the indexer loop (one process at a time indexes)
@@ -45,9 +47,10 @@ class Settings(BaseModel):
     @field_validator("admin_keys")
     @classmethod
     def _keys_are_ed25519(cls, keys: dict[str, str]) -> dict[str, str]:
+        keys = {k: public_hex(v, f"admin key {k!r}") if is_pem(v) else v for k, v in keys.items()}
         for key_id, public in keys.items():
             if not key_id or not _PUBLIC_KEY.match(public):
-                raise ValueError(f"admin key {key_id!r}: expected id:64-hex-digit Ed25519 public key")
+                raise ValueError(f"admin key {key_id!r}: expected id:64-hex-digit Ed25519 public key (or PEM)")
         return {k: v.lower().removeprefix("0x") for k, v in keys.items()}
 
     @model_validator(mode="after")
@@ -80,6 +83,7 @@ _ENV = {
     "environment": "LINLI_ENV",
     "database_url": "LINLI_DATABASE_URL",
     "rpc_url": "LINLI_RPC_URL",
+    "public_rpc_url": "LINLI_PUBLIC_RPC_URL",
     "deployment": "LINLI_DEPLOYMENT",
     "relayer_key": "LINLI_PRIVATE_KEY",
     "confirmations": "LINLI_CONFIRMATIONS",
