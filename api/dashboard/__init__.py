@@ -2,7 +2,8 @@
 
     mount(app)   after create_app; adds, in this order:
       /                             a redirect to /dashboard/ (what a person typing the server's address wants)
-      /dashboard/config.json        the node URL and contract addresses the page reads the chain with
+      /dashboard/config.json        the node URL (LINLI_PUBLIC_RPC_URL) and contract addresses the page reads
+                                    the chain with
       /dashboard/vendor/...         the browser libraries of vendor_packages.py (chart.js, @noble/hashes, ethers,
                                     swagger-ui): from node_modules in a checkout, from the package's vendor/ in a
                                     wheel (setup.py copies them at build time)
@@ -21,6 +22,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.dashboard.vendor_packages import VENDOR_PACKAGES
+from api.settings import Settings
 from chain.system import Linli
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,9 +40,12 @@ def _vendor() -> dict[str, Path]:
 VENDOR = _vendor()
 
 
-def chain_config(linli: Linli | None, rpc_url: str | None) -> dict[str, Any]:
-    """What the page needs to read the chain itself: node URL (LINLI_RPC_URL, else the deployment's), chain
-    id and contract addresses; nothing but `rpc_url` when the API runs without a chain."""
+def chain_config(linli: Linli | None, settings: Settings) -> dict[str, Any]:
+    """What the page needs to read the chain itself: node URL, chain id and contract addresses; nothing but
+    `rpc_url` when the API runs without a chain. The node URL is the one browsers can reach
+    (LINLI_PUBLIC_RPC_URL: the server's own node address is often private), else the server's own
+    (LINLI_RPC_URL, else the deployment's)."""
+    rpc_url = settings.public_rpc_url or settings.rpc_url
     if linli is None:
         return {"rpc_url": rpc_url, "chain_id": None, "contracts": {}}
     deployment = linli.deployment
@@ -59,7 +64,7 @@ def mount(app: FastAPI) -> None:
     @app.get("/dashboard/config.json", include_in_schema=False)
     def dashboard_config(request: Request) -> dict[str, Any]:
         state = request.app.state
-        return chain_config(state.linli, state.settings.rpc_url)
+        return chain_config(state.linli, state.settings)
 
     for name, directory in VENDOR.items():
         app.mount(f"/dashboard/vendor/{name}", StaticFiles(directory=directory), name=f"dashboard-{name}")
