@@ -28,7 +28,6 @@ class Settings(BaseModel):
     database_url: str = "sqlite:///linli.db"
     rpc_url: str | None = None
     public_rpc_url: str | None = None  # the node members' browsers reach (dashboard config.json); else rpc_url
-    public_rpc_url: str | None = None  # the node members' browsers reach (dashboard config.json); else rpc_url
     deployment: Path | None = None
     relayer_key: SecretStr | None = None  # LINLI_PRIVATE_KEY: pays the gas of relayed ballots
     confirmations: int = Field(default=2, ge=0)
@@ -84,7 +83,6 @@ _ENV = {
     "environment": "LINLI_ENV",
     "database_url": "LINLI_DATABASE_URL",
     "rpc_url": "LINLI_RPC_URL",
-    "public_rpc_url": "LINLI_PUBLIC_RPC_URL",
     "public_rpc_url": "LINLI_PUBLIC_RPC_URL",
     "deployment": "LINLI_DEPLOYMENT",
     "relayer_key": "LINLI_PRIVATE_KEY",
