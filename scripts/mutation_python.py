@@ -47,8 +47,9 @@ class Area:
 
 
 AREAS: dict[str, Area] = {
-    "signing": Area(("api/signing.py", "api/limits.py"),
-                    ("tests/api/test_api_signing.py", "tests/api/test_api_admin.py", "tests/api/test_api_limits.py"),
+    "signing": Area(("api/signing.py", "api/request_signature.py", "api/limits.py"),
+                    ("tests/api/test_api_signing.py", "tests/api/test_api_admin.py", "tests/api/test_api_limits.py",
+                     "tests/api/test_api_rfc9421_client.py"),
                     "not postgresql"),
     "relay": Area(("api/relay.py", "chain/ballots.py", "api/ratelimit.py"),
                   ("tests/api/test_api_relay_mutants.py", "tests/api/test_api_relay.py",
@@ -63,26 +64,34 @@ AREAS: dict[str, Area] = {
 
 
 M = Mutant
+RS = "api/request_signature.py"
 MUTANTS: tuple[Mutant, ...] = (
-    # Signed admin requests: every header checked, the signature over method, path and query, time, nonce, digest.
-    M("sig-missing-header", "api/signing.py", "        if not value:\n", "        if False:\n"),
-    M("sig-unknown-key-401", "api/signing.py", "raise _refuse(403, f\"key id", "raise _refuse(401, f\"key id"),
-    M("sig-future-accepted", "api/signing.py", "skew = abs(time.time() - created)", "skew = time.time() - created"),
-    M("sig-age-bound-doubled", "api/signing.py", "if skew > settings.request_max_age:",
-      "if skew > 2 * settings.request_max_age:"),
-    M("sig-short-nonce", "api/signing.py", "{16,128}$", "{1,128}$"),
-    M("sig-nonce-unanchored", "api/signing.py", "_NONCE = re.compile(r\"^[A-Za-z0-9_-]{16,128}$\")",
-      "_NONCE = re.compile(r\"^[A-Za-z0-9_-]{16,128}\")"),
-    M("sig-digest-unchecked", "api/signing.py", "if not hmac.compare_digest(sent.group(1).lower(), digest):",
-      "if False:"),
-    M("sig-digest-case", "api/signing.py", "sent.group(1).lower()", "sent.group(1)"),
-    M("sig-0x-signature", "api/signing.py", "signature.removeprefix(\"0x\")", "signature"),
-    M("sig-query-unsigned", "api/signing.py",
-      "target = request.url.path + (f\"?{request.url.query}\" if request.url.query else \"\")",
-      "target = request.url.path"),
-    M("sig-replay", "api/signing.py", "session.add(RequestNonce(key_id=key_id, nonce=nonce, created=created))",
-      "pass"),
-    M("sig-method-unsigned", "api/signing.py", "signed = signed_bytes(request.method,", "signed = signed_bytes(\"POST\",",
+    # Signed admin requests (RFC 9421): the profile's components and parameters required, created within the
+    # window, the nonce's shape, Content-Digest checked against the streamed body, the target URI as sent.
+    M("sig-missing-header", RS, "        if not fields.get(name):\n", "        if False:\n"),
+    M("sig-unknown-key-401", RS, "raise Refused(403, f\"key id", "raise Refused(401, f\"key id"),
+    M("sig-keyid-any-type", RS, "if not isinstance(key_id, str):", "if key_id is None:"),
+    M("sig-alg-unchecked", RS, "if params.get(\"alg\") != ALG.algorithm_id:", "if False:"),
+    M("sig-created-any-type", RS, "if type(created) is not int:", "if created is None:"),
+    M("sig-future-accepted", RS, "skew = abs(now - created)", "skew = now - created"),
+    M("sig-age-bound-doubled", RS, "if skew > max_age:", "if skew > 2 * max_age:"),
+    M("sig-library-skew-default", RS, "verifier.max_clock_skew = timedelta(seconds=max_age)", "pass"),
+    M("sig-short-nonce", RS, "{16,128}", "{1,128}"),
+    M("sig-nonce-unanchored", RS, "NONCE.fullmatch(nonce)", "NONCE.match(nonce)"),
+    M("sig-covered-unchecked", RS, "missing = [name for name in COVERED if name not in covered]", "missing = []"),
+    M("sig-parameterised-counts", RS, "if isinstance(name, str) and not component_params}",
+      "if isinstance(name, str)}"),
+    M("sig-two-signatures", RS, "if len(parsed) != 1:", "if len(parsed) < 1:"),
+    M("sig-sha256-optional", RS, "if \"sha-256\" not in expected:", "if False:"),
+    M("sig-any-digest-member", RS, "return all(hmac.compare_digest(", "return any(hmac.compare_digest("),
+    M("sig-digest-unchecked", "api/signing.py", "if not signed.digest.matches():", "if False:"),
+    M("sig-query-unsigned", "api/signing.py", "{path}\" + (f\"?{query}\" if query else \"\")", "{path}\""),
+    M("sig-path-decoded", "api/signing.py", "raw = request.scope.get(\"raw_path\") or request.url.path.encode()",
+      "raw = request.url.path.encode()"),
+    M("sig-replay", "api/signing.py",
+      "session.add(RequestNonce(key_id=signed.key_id, nonce=signed.nonce, created=signed.created))", "pass"),
+    M("sig-method-unsigned", "api/signing.py", "check_headers(HttpMessage(request.method,",
+      "check_headers(HttpMessage(\"POST\",",
       equivalent="every /admin route is a POST: the server never sees a signed request with another method"),
     # Body limits before buffering.
     M("lim-length-off-by-one", "api/limits.py", "if int(length) > limit.max_bytes:", "if int(length) >= limit.max_bytes:"),
