@@ -133,17 +133,6 @@ REFUSED: dict[str, tuple[Callable[[World], dict[str, Any]], int, str]] = {
 }
 
 
-@pytest.mark.parametrize("case", REFUSED, ids=list(REFUSED))
-def test_refused_ballot_costs_the_relayer_nothing(relay_client: TestClient, world: World,  # noqa: F811
-                                                  relayer: Linli, case: str) -> None:
-    make, status, why = REFUSED[case]
-    ballot, spent = make(world), _spent(world, relayer)
-    before = spent()
-    response = relay_client.post("/votes/relay", json=ballot)
-    assert response.status_code == status and why in response.json()["detail"], response.text
-    assert spent() == before
-
-
 def test_replayed_ballot_is_409_and_free(relay_client: TestClient, world: World,  # noqa: F811
                                          relayer: Linli) -> None:
     ballot = Governance(world.linli).sign_ballot(world.active.id, Support.FOR, world.dave, "once").to_json()
@@ -203,15 +192,21 @@ def _high_s(body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "s": "0x" + s.to_bytes(32, "big").hex(), "v": 55 - body["v"]}
 
 
-@pytest.mark.parametrize("case", DELEGATIONS_REFUSED, ids=list(DELEGATIONS_REFUSED))
-def test_refused_delegation_costs_the_relayer_nothing(relay_client: TestClient, world: World,  # noqa: F811
-                                                      relayer: Linli, case: str) -> None:
-    make, status, why = DELEGATIONS_REFUSED[case]
+REFUSALS = {**{f"ballot: {k}": ("/votes/relay", *v) for k, v in REFUSED.items()},
+            **{f"delegation: {k}": ("/delegations/relay", *v) for k, v in DELEGATIONS_REFUSED.items()}}
+
+
+@pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
+def test_refusal_costs_the_relayer_nothing(relay_client: TestClient, world: World,  # noqa: F811
+                                           relayer: Linli, case: str) -> None:
+    route, make, status, why = REFUSALS[case]
     body, spent = make(world), _spent(world, relayer)
     before = spent()
-    response = relay_client.post("/delegations/relay", json=body)
+    response = relay_client.post(route, json=body)
     assert response.status_code == status and why in response.json()["detail"], response.text
-    assert spent() == before and Points(world.linli).delegates(world.dave.address) == world.dave.address
+    assert spent() == before
+    assert not Governance(world.linli).has_voted(world.active.id, world.dave.address)
+    assert Points(world.linli).delegates(world.dave.address) == world.dave.address
 
 
 def test_replayed_delegation_is_409_and_free(relay_client: TestClient, world: World,  # noqa: F811
