@@ -40,6 +40,14 @@ def test_ballot_fields_at_their_bound_are_read_and_one_more_is_refused(field: st
         SignedBallot.from_json(_json(**{field: str(top + 1)}))
 
 
+def test_a_reason_is_read_up_to_its_bound_and_params_only_with_it() -> None:
+    assert SignedBallot.from_json(_json(reason="r" * 1000, params="0x01")).reason == "r" * 1000
+    with pytest.raises(MalformedBallot, match="at most 1000 characters"):
+        SignedBallot.from_json(_json(reason="r" * 1001))
+    with pytest.raises(MalformedBallot, match="only with a reason"):
+        SignedBallot.from_json(_json(params="0x01"))
+
+
 def _signature(r: int, s: int, v: int) -> bytes:
     return r.to_bytes(32, "big") + s.to_bytes(32, "big") + bytes([v])
 
