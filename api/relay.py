@@ -36,7 +36,7 @@ from sqlalchemy import Engine, text
 from web3.contract.contract import ContractFunction
 from web3.exceptions import Web3Exception
 
-from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer, ecdsa_problem
+from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer, ecdsa_problem, recovery_id_form
 from chain.delegations import SignedDelegation, TokenDomain, delegation_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
 from chain.exclusive import NodeRefused, NotSent, StaleNonce, send_exclusive
@@ -125,11 +125,12 @@ def _ballot_refusal(linli: Linli, ballot: SignedBallot, exc: TransactionReverted
     """The status and reason of a ballot the governor refused (in simulation, or at send after a race)."""
     gov = Governance(linli)
     name = getattr(exc, "error_name", None)
-    if name in ("GovernorNonexistentProposal", "GovernorUnexpectedProposalState", "GovernorAlreadyCastVote",
-                "GovernorInvalidSignature"):
-        _check_open(gov, ballot)  # a replayed ballot fails on its used nonce: "already voted" says more
-    if name == "GovernorInvalidSignature":
+    if name == "GovernorInvalidSignature":  # checked before the proposal: the signature is what is wrong
+        if gov.has_voted(ballot.proposal_id, ballot.voter):  # a replay fails on its used nonce: say what it is
+            return RelayRefused(409, f"{ballot.voter} has already voted on proposal {ballot.proposal_id}")
         return RelayRefused(422, _why_not_signed(gov, linli, ballot))
+    if name in ("GovernorNonexistentProposal", "GovernorUnexpectedProposalState", "GovernorAlreadyCastVote"):
+        _check_open(gov, ballot)
     return RelayRefused(502, f"the governor refused the ballot: {exc}")
 
 
@@ -155,7 +156,7 @@ def _why_not_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> str:
         return f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}"
     if linli.chain.w3.eth.get_code(ballot.voter):  # type: ignore[arg-type]
         return f"the voter {ballot.voter} is a contract account and did not accept the signature (ERC-1271)"
-    problem = ecdsa_problem(ballot.signature)
+    problem = ecdsa_problem(recovery_id_form(ballot.signature) or ballot.signature)
     if problem is not None:
         return problem
     try:
