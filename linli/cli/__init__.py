@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 from importlib import metadata
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
@@ -11,10 +11,12 @@ from typer._click import exceptions as click_errors  # typer >= 0.2x vendors cli
 from chain.recursion import restore_recursion_limit
 from governance.errors import LinliError
 from linli.cli import admin, chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
+from linli.cli.typer_texts import relabel_help, usage_message
+from linli.i18n import t
 
 app = typer.Typer(
     name="linli",
-    help="Linli (邻里): run a community group-buying co-op like a small, lawful DAO.",
+    help=t("app.help"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -29,7 +31,7 @@ def _print_version(wanted: bool) -> None:
 
 @app.callback()
 def _options(version: Annotated[bool, typer.Option(
-        "--version", callback=_print_version, is_eager=True, help="Print Linli's version and exit.")] = False) -> None:
+        "--version", callback=_print_version, is_eager=True, help=t("app.version"))] = False) -> None:
     pass
 
 
@@ -38,8 +40,8 @@ app.add_typer(month.app, name="month")
 app.add_typer(chain.app, name="chain")
 app.add_typer(propose.app, name="propose")
 app.add_typer(vote.app, name="vote")
-app.command("queue")(proposal.queue)
-app.command("execute")(proposal.execute)
+app.command("queue", help=t("proposal.queue.help"))(proposal.queue)
+app.command("execute", help=t("proposal.execute.help"))(proposal.execute)
 app.add_typer(proposal.app, name="proposal")
 app.add_typer(verify.app)
 app.add_typer(demo.app)
@@ -52,25 +54,36 @@ def main() -> None:
     """Entry point: every error is one clear line on stderr and a non-zero exit, never a traceback.
 
     Exit codes: 1 for a deliberate Linli error (bad data, a revert, a failed verification), 2 for a
-    command line that does not parse (click's convention), 130 when interrupted.
+    command line that does not parse (click's convention), 130 when interrupted. The language is
+    `linli.i18n`'s; errors raised below the CLI (governance, chain) keep their English text.
     """
     restore_recursion_limit()  # web3's py_ecc raises it to 100,000, past what the C stack can hold
+    if _shows_help(sys.argv[1:]):
+        relabel_help()
     try:
         code = app(standalone_mode=False)
     except LinliError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc), 1)
     except click_errors.NoArgsIsHelpError as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except click_errors.UsageError as exc:
-        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        typer.echo(f"error: {exc.format_message()}{hint}", err=True)
-        sys.exit(exc.exit_code)
+        message = usage_message(exc)
+        _fail(t("error.usage_hint", message=message, command=exc.ctx.command_path) if exc.ctx else message,
+              exc.exit_code)
     except click_errors.ClickException as exc:
-        typer.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _fail(exc.format_message(), exc.exit_code)
     except typer.Abort:
-        typer.echo("aborted", err=True)
+        typer.echo(t("error.aborted"), err=True)
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _shows_help(args: list[str]) -> bool:
+    """--help, or a group named without a command (its help is shown then)."""
+    return "--help" in args or not args or (len(args) == 1 and args[0] in {g.name for g in app.registered_groups})
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(t("error.line", message=message), err=True)
+    sys.exit(code)

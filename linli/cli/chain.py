@@ -15,28 +15,22 @@ from typing import Annotated, Literal
 import typer
 
 from linli.cli.options import Json, Keystore, emit_json, note
+from linli.i18n import t
 
-app = typer.Typer(help="Deploy Linli's contracts, or run a local chain node for a session.", no_args_is_help=True)
+app = typer.Typer(help=t("chain.help"), no_args_is_help=True)
 LOCAL_CHAIN_IDS = (1337, 31337)  # Ganache's and Anvil's: a dev node behind --rpc
 
 
-@app.command("deploy")
+@app.command("deploy", help=t("chain.deploy.help"))
 def deploy(
-    chain_kind: Annotated[str | None, typer.Option(
-        "--chain", help="embedded (in-process, default) | anvil | ganache (started now, stopped at exit).")] = None,
-    rpc: Annotated[str | None, typer.Option(
-        "--rpc", help="Deploy on this JSON-RPC URL instead (also LINLI_RPC_URL); signer from LINLI_PRIVATE_KEY "
-                      "or --keystore.")] = None,
+    chain_kind: Annotated[str | None, typer.Option("--chain", help=t("chain.deploy.chain"))] = None,
+    rpc: Annotated[str | None, typer.Option("--rpc", help=t("chain.deploy.rpc"))] = None,
     keystore: Keystore = None,
-    out: Annotated[Path, typer.Option("--out", help="Where to write deployment.json.")] = Path("deployment.json"),
-    rules: Annotated[Path | None, typer.Option(
-        "--rules", help="Start the RuleBook at this rules file's commission rates, pool rate and GMV target.")] = None,
-    profile: Annotated[str | None, typer.Option(
-        "--profile", help="Timing profile of contracts/deploy-defaults.json: fast (local chains, the default "
-                          "there) or default (a real co-op: 1-day voting delay, 2-day timelock).")] = None,
+    out: Annotated[Path, typer.Option("--out", help=t("chain.deploy.out"))] = Path("deployment.json"),
+    rules: Annotated[Path | None, typer.Option("--rules", help=t("chain.deploy.rules"))] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help=t("chain.deploy.profile"))] = None,
     as_json: Json = False,
 ) -> None:
-    """Deploy and wire the five contracts; write deployment.json."""
     from chain.connect import open_chain  # web3 and py-evm load only when a command needs a chain
     from chain.deploy import DeployConfig, deploy_linli
     from chain.deployment import CONTRACT_NAMES
@@ -48,7 +42,7 @@ def deploy(
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         local = chain.name in ("embedded", "anvil", "ganache") or chain.chain_id in LOCAL_CHAIN_IDS
         chosen = profile or ("fast" if local else "default")
-        with step(f"Deploying Linli on {chain.name} ({chain.rpc})") as progress:
+        with step(t("chain.deploy.step", name=chain.name, rpc=chain.rpc)) as progress:
             done: list[str] = []
 
             def advanced(message: str) -> None:  # one note per contract, then one for the roles
@@ -60,31 +54,26 @@ def deploy(
     if as_json:
         emit_json(deployment.to_json())
     else:
-        typer.echo(f"deployed on chain {deployment.chain_id} ({deployment.rpc}) at block {deployment.block}, "
-                   f"profile {chosen}; wrote {out}")
+        typer.echo(t("chain.deploy.done", chain_id=deployment.chain_id, rpc=deployment.rpc, block=deployment.block,
+                     profile=chosen, out=out))
         for name, address in deployment.contracts.items():
             typer.echo(f"  {name:<20} {address}")
     if not deployment.rpc.startswith("http") or chain_kind in ("anvil", "ganache"):
-        note("note: this chain ended with the command; for a session run `linli chain node --chain anvil` "
-             "and deploy with --rpc")
+        note(t("note.no_longer_chain"))
 
 
-@app.command("node")
+@app.command("node", help=t("chain.node.help"))
 def node(
-    chain_kind: Annotated[str, typer.Option("--chain", help="anvil | ganache.")] = "anvil",
-    port: Annotated[int | None, typer.Option("--port", help="Port on 127.0.0.1 [default: a free one; never "
-                                                             "8545, brownie's].")] = None,
-    state: Annotated[Path | None, typer.Option(
-        "--state", help="Keep the chain across restarts: Anvil loads and dumps this file, Ganache uses it as "
-                        "its database directory.")] = None,
-    accounts: Annotated[int, typer.Option("--accounts", help="Funded dev accounts.")] = 10,
+    chain_kind: Annotated[str, typer.Option("--chain", help=t("chain.node.chain"))] = "anvil",
+    port: Annotated[int | None, typer.Option("--port", help=t("chain.node.port"))] = None,
+    state: Annotated[Path | None, typer.Option("--state", help=t("chain.node.state"))] = None,
+    accounts: Annotated[int, typer.Option("--accounts", help=t("chain.node.accounts"))] = 10,
 ) -> None:
-    """Run a local Anvil or Ganache in the foreground until Ctrl-C (the dev mnemonic's accounts are funded)."""
     from chain.keys import dev_signers
     from linli.cli.stateful_node import StatefulNode
 
     if chain_kind not in ("anvil", "ganache"):
-        raise typer.BadParameter("use anvil or ganache", param_hint="--chain")
+        raise typer.BadParameter(t("chain.node.bad_kind"), param_hint="--chain")
     kind: Literal["anvil", "ganache"] = chain_kind  # type: ignore[assignment]
     local = StatefulNode(kind, port=port, accounts=accounts, state=state).start()
     # Ctrl-C, or a plain `kill`, ends the node cleanly (Anvil dumps its state); so does a shell that
@@ -92,17 +81,17 @@ def node(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        typer.echo(f"{kind} listening on {local.url} (log: {local.log_path})")
-        typer.echo("dev accounts come from the public test mnemonic: never send real value to them")
+        typer.echo(t("chain.node.listening", kind=kind, url=local.url, log=local.log_path))
+        typer.echo(t("chain.node.dev_accounts"))
         typer.echo(f"  export LINLI_RPC_URL={local.url}")
         typer.echo(f"  export LINLI_PRIVATE_KEY=0x{dev_signers(1)[0].key.hex().removeprefix('0x')}  # dev account 0")
-        typer.echo("Ctrl-C stops it" + (f"; state is kept in {state}" if state else ""))
+        typer.echo(t("chain.node.stop_hint_state", state=state) if state else t("chain.node.stop_hint"))
         while local.running:
             time.sleep(0.5)
-        note(f"{kind} exited:\n{local.log_tail()}")
+        note(t("chain.node.exited", kind=kind, log=local.log_tail()))
         raise typer.Exit(1)
     except KeyboardInterrupt:
-        typer.echo(f"stopping {kind}")
+        typer.echo(t("chain.node.stopping", kind=kind))
     finally:
         local.stop()
 
@@ -111,18 +100,17 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-@app.command("advance")
+@app.command("advance", help=t("chain.advance.help"))
 def advance(
-    seconds: Annotated[int, typer.Argument(min=1, help="How far to move the clock.")],
+    seconds: Annotated[int, typer.Argument(min=1, help=t("chain.advance.seconds"))],
     rpc: Annotated[str | None, typer.Option("--rpc", envvar="LINLI_RPC_URL", show_envvar=True,
-                                            help="The dev node (Anvil, Ganache, Hardhat).")] = None,
+                                            help=t("chain.advance.rpc"))] = None,
 ) -> None:
-    """Dev nodes only: move the chain's clock forward and mine a block (skip a voting period or timelock)."""
     from eth_account import Account
 
     from chain.rpc import RpcChain
 
     if not rpc:
-        raise typer.BadParameter("which node? pass --rpc URL or set LINLI_RPC_URL", param_hint="--rpc")
+        raise typer.BadParameter(t("chain.advance.no_rpc"), param_hint="--rpc")
     with RpcChain(rpc, [Account.create()], name="rpc") as chain:
-        typer.echo(f"block {chain.block_number()} at {chain.increase_time(seconds)}")
+        typer.echo(t("chain.advance.done", block=chain.block_number(), time=chain.increase_time(seconds)))

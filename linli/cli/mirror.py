@@ -7,12 +7,13 @@ from typing import Annotated
 import typer
 
 from linli.cli.options import DeploymentFile, Json, Rpc, emit_json, note
+from linli.i18n import t
 
-app = typer.Typer(help="The API's mirror of the chain in its database.", no_args_is_help=True)
+app = typer.Typer(help=t("mirror.help"), no_args_is_help=True)
 
 Database = Annotated[str | None, typer.Option(
-    "--database", envvar="LINLI_DATABASE_URL", show_envvar=True, help="SQLAlchemy URL [default: sqlite:///linli.db].")]
-Follow = Annotated[bool, typer.Option("--follow", help="Keep following new blocks until interrupted.")]
+    "--database", envvar="LINLI_DATABASE_URL", show_envvar=True, help=t("opt.database"))]
+Follow = Annotated[bool, typer.Option("--follow", help=t("mirror.follow"))]
 
 
 def _run(*, rebuild: bool, follow: bool, database: str | None, rpc: str | None, deployment: object, as_json: bool
@@ -36,7 +37,7 @@ def _run(*, rebuild: bool, follow: bool, database: str | None, rpc: str | None, 
             return
         with indexer_lock(engine, factory) as held:
             if not held():
-                note("mirror: another process is indexing this database right now; try again later")
+                note(t("mirror.busy"))
                 raise typer.Exit(1)
             if rebuild:
                 indexer.reset()
@@ -55,18 +56,16 @@ def _run(*, rebuild: bool, follow: bool, database: str | None, rpc: str | None, 
     if as_json:
         emit_json(result)
     else:
-        note(f"mirror: {events} new events; at block {result['block']} ({result['block_hash']})")
+        note(t("mirror.synced", events=events, block=result["block"], hash=result["block_hash"]))
 
 
-@app.command("sync")
+@app.command("sync", help=t("mirror.sync.help"))
 def sync(database: Database = None, rpc: Rpc = None, deployment: DeploymentFile = None, follow: Follow = False,
          as_json: Json = False) -> None:
-    """Read every confirmed block since the last sync (reorgs are rolled back first)."""
     _run(rebuild=False, follow=follow, database=database, rpc=rpc, deployment=deployment, as_json=as_json)
 
 
-@app.command("rebuild")
+@app.command("rebuild", help=t("mirror.rebuild.help"))
 def rebuild(database: Database = None, rpc: Rpc = None, deployment: DeploymentFile = None, as_json: Json = False
             ) -> None:
-    """Forget what was read from the chain and read it again from the deployment block (admin uploads stay)."""
     _run(rebuild=True, follow=False, database=database, rpc=rpc, deployment=deployment, as_json=as_json)

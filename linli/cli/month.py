@@ -9,27 +9,26 @@ import typer
 
 from linli.cli.month_chain import CHUNK_SIZE, AdminKeyFile, ChunkSize, Out, publish_on_chain
 from linli.cli.options import DeploymentFile, Keystore, Rpc
+from linli.i18n import t
 
 if TYPE_CHECKING:
     from governance.month import MonthReport
 
-app = typer.Typer(help="Close a settlement month (月结): points, levels, commission, pool, Merkle root.",
-                  no_args_is_help=True)
+app = typer.Typer(help=t("month.help"), no_args_is_help=True)
 
 
-@app.command("close")
+@app.command("close", help=t("month.close.help"))
 def close(
-    period: str = typer.Argument(..., help="The month to close, YYYY-MM (in the co-op's timezone)."),
-    members: Path = typer.Option(..., "--members", help="members CSV or JSON Lines file."),
-    orders: Path = typer.Option(..., "--orders", help="orders CSV or JSON Lines file."),
-    activities: Path = typer.Option(..., "--activities", help="activities CSV or JSON Lines file."),
-    rules: Path = typer.Option(..., "--rules", help="rules TOML file (see `linli rules check`)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Compute and print only; publish nothing on chain."),
-    as_json: bool = typer.Option(False, "--json", help="Print the full report (with proofs) as JSON."),
+    period: str = typer.Argument(..., help=t("month.close.period")),
+    members: Path = typer.Option(..., "--members", help=t("month.close.members")),
+    orders: Path = typer.Option(..., "--orders", help=t("month.close.orders")),
+    activities: Path = typer.Option(..., "--activities", help=t("month.close.activities")),
+    rules: Path = typer.Option(..., "--rules", help=t("month.close.rules")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=t("month.close.dry_run")),
+    as_json: bool = typer.Option(False, "--json", help=t("month.close.json")),
     out: Out = None, admin_key_file: AdminKeyFile = None, chunk_size: ChunkSize = CHUNK_SIZE,
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
 ) -> None:
-    """Compute the month report; without --dry-run, then mint the awards and publish root and record."""
     from governance.loading import load_coop  # the rules engine loads when a month is closed, not for --help
     from governance.month import close_month
     from governance.period import Period
@@ -56,13 +55,13 @@ def _yuan(cents: int) -> str:
 
 
 def _summary(report: MonthReport) -> None:
-    typer.echo(f"period {report.period}: GMV {_yuan(report.gmv_cents)} yuan, target {_yuan(report.target_cents)}, "
-               f"pool {_yuan(report.pool_cents)} ({report.pool_rate_bps} bps)")
-    typer.echo(f"merkle root {report.merkle_root}")
-    typer.echo(f"record hash {report.record_hash}")
+    typer.echo(t("month.summary.totals", period=report.period, gmv=_yuan(report.gmv_cents),
+                 target=_yuan(report.target_cents), pool=_yuan(report.pool_cents), bps=report.pool_rate_bps))
+    typer.echo(t("month.summary.root", root=report.merkle_root))
+    typer.echo(t("month.summary.record", hash=report.record_hash))
     paid = sorted((m for m in report.members if m.payout_cents or m.commission_cents or m.points),
                   key=lambda m: (-m.payout_cents, -m.points, m.member_id))
-    typer.echo(f"{len(report.members)} members, {sum(1 for m in paid if m.payout_cents)} with a pool payout; top 10:")
+    typer.echo(t("month.summary.members", members=len(report.members), paid=sum(1 for m in paid if m.payout_cents)))
     for m in paid[:10]:
-        typer.echo(f"  {m.member_id:<10} {m.level:<4} points {m.points:>7}  commission {_yuan(m.commission_cents):>10}"
-                   f"  payout {_yuan(m.payout_cents):>10}")
+        typer.echo(t("month.summary.row", member=m.member_id, level=m.level, points=m.points,
+                     commission=_yuan(m.commission_cents), payout=_yuan(m.payout_cents)))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from linli.cli.options import note
+from linli.i18n import t
 from linli.services.batch_size import CHUNK_SIZE, MAX_CHUNK_SIZE
 
 if TYPE_CHECKING:
@@ -19,12 +20,9 @@ if TYPE_CHECKING:
     from governance.period import Period
     from governance.rules import Rules
 
-Out = Annotated[Path | None, typer.Option(
-    "--out", help="Where the month report and signed payout record go (default: beside deployment.json).")]
-ChunkSize = Annotated[int, typer.Option(
-    "--chunk-size", min=1, max=MAX_CHUNK_SIZE, help="Members per mint transaction (awardBatch/revokeBatch).")]
-AdminKeyFile = Annotated[Path | None, typer.Option(
-    "--admin-key-file", help="File holding the admin's Ed25519 seed (64 hex digits) (default: LINLI_ADMIN_KEY).")]
+Out = Annotated[Path | None, typer.Option("--out", help=t("month.close.out"))]
+ChunkSize = Annotated[int, typer.Option("--chunk-size", min=1, max=MAX_CHUNK_SIZE, help=t("month.close.chunk_size"))]
+AdminKeyFile = Annotated[Path | None, typer.Option("--admin-key-file", help=t("opt.admin_key_file"))]
 
 
 def publish_on_chain(
@@ -40,14 +38,14 @@ def publish_on_chain(
     seed = admin_seed(admin_key_file)
     out_dir = out or deployment_path(deployment).parent
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli, \
-            step(f"Minting and publishing {period}") as progress:
+            step(t("month.publishing", period=period)) as progress:
         closed = close_and_publish(linli, period, data, file_rules, admin_seed=seed, out_dir=out_dir,
                                    chunk_size=chunk_size, progress=progress)
     for difference in closed.differences:
-        note(f"note: rule book on chain differs from the rules file, the chain's value was used — {difference}")
+        note(t("month.rule_differs", difference=difference))
     p = closed.published
-    published = "found already published with this same record:" if p.resumed else "published"
-    note(f"minted {p.mint.sent} of {p.mint.chunks} point batch(es) ({p.mint.chunks - p.mint.sent} already on chain); "
-         f"{published} {period} in block {p.block_number} ({p.tx_hash})")
-    note(f"wrote {p.report_path} and {p.record_path}")
+    note(t("month.minted", sent=p.mint.sent, chunks=p.mint.chunks, already=p.mint.chunks - p.mint.sent,
+           published=t("month.resumed") if p.resumed else t("month.published"), period=period,
+           block=p.block_number, tx=p.tx_hash))
+    note(t("month.wrote", report=p.report_path, record=p.record_path))
     return closed.report

@@ -10,23 +10,25 @@ from typing import Annotated, Any
 
 import typer
 
+from linli.i18n import t
+
 Rpc = Annotated[
     str | None,
     typer.Option("--rpc", envvar="LINLI_RPC_URL", show_envvar=True,
-                 help="JSON-RPC URL of the chain (default: the rpc recorded in deployment.json)."),
+                 help=t("opt.rpc")),
 ]
 Keystore = Annotated[
     Path | None,
     typer.Option("--keystore", envvar="LINLI_KEYSTORE", show_envvar=True,
-                 help="Encrypted keystore of the signer; its password comes from LINLI_KEYSTORE_PASSWORD. "
-                      "Without it, the key is LINLI_PRIVATE_KEY."),
+                 help=t("opt.keystore")),
 ]
 DeploymentFile = Annotated[
     Path | None,
     typer.Option("--deployment", envvar="LINLI_DEPLOYMENT", show_envvar=True,
-                 help="deployment.json of the Linli system to use (default: ./deployment.json)."),
+                 help=t("opt.deployment")),
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+Json = Annotated[bool, typer.Option("--json", help=t("opt.json"))]
+ProposalId = Annotated[str, typer.Argument(help=t("opt.proposal_id"))]
 
 
 def emit_json(data: Any) -> None:

@@ -12,16 +12,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json, note
+from linli.i18n import t
 
 if TYPE_CHECKING:
     from chain.governor import Action
     from chain.rules import Rules
 
-app = typer.Typer(help="Propose a rule change (commission, pool rate, GMV target, products).", no_args_is_help=True)
+app = typer.Typer(help=t("propose.help"), no_args_is_help=True)
 
-Description = Annotated[str | None, typer.Option(
-    "--description", help="What members read; part of the proposal id, so two identical proposals need two "
-                          "descriptions (default: generated from the change).")]
+Description = Annotated[str | None, typer.Option("--description", help=t("propose.description"))]
 
 
 def _propose(rpc: str | None, keystore: Path | None, deployment: Path | None, description: str, as_json: bool,
@@ -36,53 +35,48 @@ def _propose(rpc: str | None, keystore: Path | None, deployment: Path | None, de
     if as_json:
         emit_json({"id": str(proposal.id), "description": description})
     else:
-        note(f"proposed: {description}")
+        note(t("propose.proposed", description=description))
         typer.echo(str(proposal.id))
 
 
-@app.command("commission")
+@app.command("commission", help=t("propose.commission.help"))
 def commission(
-    level: Annotated[int, typer.Option("--level", min=1, max=2, help="1 (direct referrer) or 2 (indirect).")],
-    bps: Annotated[int, typer.Option("--bps", min=0, help="New rate in basis points (1200 = 12%).")],
+    level: Annotated[int, typer.Option("--level", min=1, max=2, help=t("propose.commission.level"))],
+    bps: Annotated[int, typer.Option("--bps", min=0, help=t("propose.commission.bps"))],
     description: Description = None, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
     as_json: Json = False,
 ) -> None:
-    """Change a commission rate."""
     _propose(rpc, keystore, deployment, description or f"Set level {level} commission to {bps} bps", as_json,
              lambda rules: rules.set_commission_rate(level, bps))
 
 
-@app.command("pool-rate")
+@app.command("pool-rate", help=t("propose.pool_rate.help"))
 def pool_rate(
-    bps: Annotated[int, typer.Option("--bps", min=0, help="Pool share of GMV in bps, 100..300 (1–3%).")],
+    bps: Annotated[int, typer.Option("--bps", min=0, help=t("propose.pool_rate.bps"))],
     description: Description = None, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
     as_json: Json = False,
 ) -> None:
-    """Change the monthly pool rate."""
     _propose(rpc, keystore, deployment, description or f"Set the pool rate to {bps} bps", as_json,
              lambda rules: rules.set_pool_rate(bps))
 
 
-@app.command("gmv-target")
+@app.command("gmv-target", help=t("propose.gmv_target.help"))
 def gmv_target(
-    cents: Annotated[int, typer.Option("--cents", min=1, help="Monthly GMV target in cents (分).")],
+    cents: Annotated[int, typer.Option("--cents", min=1, help=t("propose.gmv_target.cents"))],
     description: Description = None, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
     as_json: Json = False,
 ) -> None:
-    """Change the monthly GMV target the pool depends on."""
     _propose(rpc, keystore, deployment, description or f"Set the monthly GMV target to {cents} cents", as_json,
              lambda rules: rules.set_gmv_target(cents))
 
 
-@app.command("product-add")
+@app.command("product-add", help=t("propose.product_add.help"))
 def product_add(
-    product: Annotated[str, typer.Option("--product", help="Product id, at most 32 bytes (e.g. P-rice-5kg).")],
-    metadata: Annotated[str, typer.Option("--metadata", help="Product metadata text/JSON; its keccak256 goes "
-                                                             "on chain.")],
+    product: Annotated[str, typer.Option("--product", help=t("propose.product_add.product"))],
+    metadata: Annotated[str, typer.Option("--metadata", help=t("propose.product_add.metadata"))],
     description: Description = None, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
     as_json: Json = False,
 ) -> None:
-    """Add a product to the co-op's catalogue."""
     from linli.services.proposals import metadata_hash, product_id
 
     pid, digest = product_id(product), metadata_hash(metadata)
@@ -90,13 +84,12 @@ def product_add(
              lambda rules: rules.add_product(pid, digest))
 
 
-@app.command("product-remove")
+@app.command("product-remove", help=t("propose.product_remove.help"))
 def product_remove(
-    product: Annotated[str, typer.Option("--product", help="Product id to remove.")],
+    product: Annotated[str, typer.Option("--product", help=t("propose.product_remove.product"))],
     description: Description = None, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None,
     as_json: Json = False,
 ) -> None:
-    """Remove a product from the catalogue."""
     from linli.services.proposals import product_id
 
     pid = product_id(product)

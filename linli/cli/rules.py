@@ -7,19 +7,20 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from linli.i18n import t
+
 if TYPE_CHECKING:
     from governance.linter import Finding
 
-app = typer.Typer(help="Check a rules file (规则文件) against the compliance linter.", no_args_is_help=True)
+app = typer.Typer(help=t("rules.help"), no_args_is_help=True)
 
 
-@app.command("check")
+@app.command("check", help=t("rules.check.help"))
 def check(
-    rules_file: Path = typer.Argument(..., help="The rules TOML file, e.g. examples/rules.toml."),
-    strict: bool = typer.Option(False, "--strict", help="Also fail on FLAG findings, not only on REFUSE."),
-    as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON."),
+    rules_file: Path = typer.Argument(..., help=t("rules.check.file")),
+    strict: bool = typer.Option(False, "--strict", help=t("rules.check.strict")),
+    as_json: bool = typer.Option(False, "--json", help=t("rules.check.json")),
 ) -> None:
-    """Exit 1 on any REFUSE finding or unusable file (and on any FLAG with --strict); 0 otherwise."""
     from governance.errors import RulesError  # the rules engine loads when a file is checked, not for --help
     from governance.linter import Severity, lint_rules
     from governance.rules import parse_rules, read_raw
@@ -39,11 +40,11 @@ def check(
         for finding in findings:
             typer.echo(str(finding))
         if error is not None:
-            typer.echo(f"ERROR {error}")
+            typer.echo(t("rules.check.error", error=error))
         refusals = sum(f.severity is Severity.REFUSE for f in findings)
-        verdict = "refused / 不予通过" if failed else "ok / 通过"
-        typer.echo(f"{rules_file}: {refusals} REFUSE, {len(findings) - refusals} FLAG"
-                   f"{', unusable' if error else ''}: {verdict}")
+        typer.echo(t("rules.check.summary", file=rules_file, refusals=refusals, flags=len(findings) - refusals,
+                     unusable=t("rules.check.unusable") if error else "",
+                     verdict=t("rules.check.refused") if failed else t("rules.check.ok")))
     if failed:
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from linli.cli.options import DeploymentFile, Rpc
+from linli.i18n import t
 
 app = typer.Typer()
 
@@ -22,19 +23,16 @@ MAX_CONNECTIONS = 256
 SHUTDOWN_S = 10
 
 
-@app.command("serve")
+@app.command("serve", help=t("serve.help"))
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    host: Annotated[str, typer.Option(help=t("serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=t("serve.port"))] = 8000,
     database: Annotated[str | None, typer.Option(
-        "--database", envvar="LINLI_DATABASE_URL", show_envvar=True,
-        help="SQLAlchemy URL [default: sqlite:///linli.db]; postgresql://… for several processes.")] = None,
-    index: Annotated[bool, typer.Option(
-        "--index/--no-index", help="Also follow the chain into the database (one process at a time does).")] = True,
+        "--database", envvar="LINLI_DATABASE_URL", show_envvar=True, help=t("serve.database"))] = None,
+    index: Annotated[bool, typer.Option("--index/--no-index", help=t("serve.index"))] = True,
     rpc: Rpc = None,
     deployment: DeploymentFile = None,
 ) -> None:
-    """Serve the API (OpenAPI at /docs); the chain is read with LINLI_RPC_URL and LINLI_DEPLOYMENT."""
     import uvicorn
 
     from api.main import create_app

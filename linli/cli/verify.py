@@ -14,24 +14,21 @@ import typer
 
 from governance.errors import VerificationError
 from linli.cli.options import DeploymentFile, Json, Rpc, emit_json, yuan
+from linli.i18n import t
 
 app = typer.Typer()
 
 
-@app.command("verify")
+@app.command("verify", help=t("verify.help"))
 def verify(
-    period: Annotated[str, typer.Argument(help="The published month, YYYY-MM.")],
-    member: Annotated[list[str] | None, typer.Option(
-        "--member", help="Also prove this member's payout with the ledger's own verify() on chain (repeatable).")] = None,
-    record: Annotated[Path | None, typer.Option(
-        "--record", help="The signed payout record (default: payout-record-PERIOD.json beside deployment.json).")] = None,
-    all_members: Annotated[bool, typer.Option("--all", help="Prove every member's payout on chain too.")] = False,
+    period: Annotated[str, typer.Argument(help=t("verify.period"))],
+    member: Annotated[list[str] | None, typer.Option("--member", help=t("verify.member"))] = None,
+    record: Annotated[Path | None, typer.Option("--record", help=t("verify.record"))] = None,
+    all_members: Annotated[bool, typer.Option("--all", help=t("verify.all"))] = False,
     admin_public_key: Annotated[str | None, typer.Option(
-        "--admin-public-key", envvar="LINLI_ADMIN_PUBLIC_KEY",
-        help="Require the record to be signed by this Ed25519 key (0x + 64 hex).")] = None,
+        "--admin-public-key", envvar="LINLI_ADMIN_PUBLIC_KEY", help=t("verify.admin_public_key"))] = None,
     rpc: Rpc = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
-    """Verify a published month; with --member, that member's payout is also proven on chain."""
     from governance.payout_record import SignedRecord
     from governance.period import Period
     from linli.cli.progress import step
@@ -44,20 +41,19 @@ def verify(
     try:
         signed = SignedRecord.load(path)
     except FileNotFoundError:
-        raise VerificationError(f"no payout record at {path}: pass --record FILE") from None
+        raise VerificationError(t("verify.no_record", path=path)) from None
     with attached(rpc=rpc, deployment=deployment, signer_needed=False) as linli, \
-            step(f"Verifying {period} against {linli.chain.rpc}") as progress:
+            step(t("verify.step", period=period, rpc=linli.chain.rpc)) as progress:
         result = verify_published(linli, period, signed, members=None if all_members else list(member or []),
                                   admin_public_key=admin_public_key, progress=progress)
     if as_json:
         emit_json(result.to_json())
         return
     p = result.publication
-    typer.echo(f"OK {period}: signature, record hash, Merkle root, every proof and every member's points "
-               f"on chain check out ({result.members} members)")
-    typer.echo(f"  GMV {yuan(p.gmv_cents)} yuan, target {yuan(p.target_cents)}, rate {p.pool_rate_bps} bps, "
-               f"pool {yuan(p.pool_cents)} = paid {yuan(result.paid_cents)} + undistributed "
-               f"{yuan(p.pool_cents - result.paid_cents)}")
-    typer.echo(f"  root 0x{p.merkle_root.hex()}, record {result.record_hash}, block {p.block_number}")
+    typer.echo(t("verify.ok", period=period, members=result.members))
+    typer.echo(t("verify.totals", gmv=yuan(p.gmv_cents), target=yuan(p.target_cents), bps=p.pool_rate_bps,
+                 pool=yuan(p.pool_cents), paid=yuan(result.paid_cents),
+                 undistributed=yuan(p.pool_cents - result.paid_cents)))
+    typer.echo(t("verify.root", root=p.merkle_root.hex(), record=result.record_hash, block=p.block_number))
     for m in result.checked_on_chain:
-        typer.echo(f"  {m.member_id} {m.address}: payout {yuan(m.payout_cents)} yuan proven on chain")
+        typer.echo(t("verify.member_ok", member=m.member_id, address=m.address, payout=yuan(m.payout_cents)))

@@ -16,7 +16,9 @@ from typer.core import TyperGroup
 from chain.errors import ChainError
 from governance import bounded_json
 from governance.errors import BadInput
-from linli.cli.options import DeploymentFile, Json, Keystore, Rpc, emit_json, note
+from linli.cli.options import DeploymentFile, Json, Keystore, ProposalId, Rpc, emit_json, note
+from linli.i18n import t
+from linli.names import choice_name
 
 if TYPE_CHECKING:
     from web3.types import TxReceipt
@@ -35,28 +37,25 @@ class _CastByDefault(TyperGroup):
         return super().parse_args(ctx, args)
 
 
-app = typer.Typer(cls=_CastByDefault, no_args_is_help=True,
-                  help="Vote on a proposal: directly, as a signed ballot for a relayer, or relay a ballot.")
+app = typer.Typer(cls=_CastByDefault, no_args_is_help=True, help=t("vote.help"))
 
 
 def proposal_number(text: str) -> int:
     try:
         return int(text, 0)
     except ValueError:
-        raise BadInput(f"proposal id {text!r} is not a number") from None
+        raise BadInput(t("vote.bad_id", text=text)) from None
 
 
-@app.command("cast")
+@app.command("cast", help=t("vote.cast.help"))
 def cast(
-    proposal_id: Annotated[str, typer.Argument(help="The proposal id `linli propose` printed.")],
-    support: Annotated[str, typer.Argument(help="for | against | abstain.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Published with the vote (with --sign, in the "
-                                                                "signed ballot).")] = None,
-    sign: Annotated[bool, typer.Option("--sign", help="Do not send: write a signed EIP-712 ballot for a relayer.")] = False,
-    out: Annotated[Path, typer.Option("--out", help="Where --sign writes the ballot.")] = Path("ballot.json"),
+    proposal_id: ProposalId,
+    support: Annotated[str, typer.Argument(help=t("vote.cast.support"))],
+    reason: Annotated[str | None, typer.Option("--reason", help=t("vote.cast.reason"))] = None,
+    sign: Annotated[bool, typer.Option("--sign", help=t("vote.cast.sign"))] = False,
+    out: Annotated[Path, typer.Option("--out", help=t("vote.cast.out"))] = Path("ballot.json"),
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
-    """Vote with the signer's points (LINLI_PRIVATE_KEY or --keystore), or sign a ballot with --sign."""
     from chain.ballots import MAX_REASON_CHARS  # web3 and py-evm load only when the command runs
     from chain.governor import Governance, ProposalState
     from linli.services.proposals import find_proposal, parse_support, require_state
@@ -64,29 +63,28 @@ def cast(
 
     pid, choice = proposal_number(proposal_id), parse_support(support)
     if sign and reason is not None and len(reason) > MAX_REASON_CHARS:
-        raise BadInput(f"--reason is {len(reason)} characters; a relay takes at most {MAX_REASON_CHARS}")
+        raise BadInput(t("vote.reason_too_long", length=len(reason), most=MAX_REASON_CHARS))
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
         find_proposal(linli, pid)
         gov, voter = Governance(linli), linli.chain.signers[0]
-        require_state(linli, pid, ProposalState.ACTIVE, "vote on")
+        require_state(linli, pid, ProposalState.ACTIVE, t("proposal.doing.vote"))
         if gov.has_voted(pid, voter.address):
-            raise ChainError(f"{voter.address} has already voted on proposal {pid}")
+            raise ChainError(t("vote.already_voted", voter=voter.address, pid=pid))
         if sign:
             ballot = gov.sign_ballot(pid, choice, voter, reason)
             out.write_text(json.dumps(ballot.to_json(), indent=2) + "\n", encoding="utf-8")
-            _done({"ballot": str(out), **ballot.to_json()}, f"signed ballot written to {out}; relay it with "
-                  f"`linli vote relay {out}`", as_json)
+            _done({"ballot": str(out), **ballot.to_json()}, t("vote.ballot_written", out=out), as_json)
             return
         receipt = gov.cast_vote(pid, choice, voter, reason=reason or "")
-        _done(_vote_json(linli, receipt, pid), f"{voter.address} voted {choice.name.lower()} on {pid}", as_json)
+        voted = t("vote.voted", voter=voter.address, choice=choice_name(choice), pid=pid)
+        _done(_vote_json(linli, receipt, pid), voted, as_json)
 
 
-@app.command("relay")
+@app.command("relay", help=t("vote.relay.help"))
 def relay(
-    ballot_file: Annotated[Path, typer.Argument(help="A ballot written by `linli vote … --sign`.")],
+    ballot_file: Annotated[Path, typer.Argument(help=t("vote.relay.file"))],
     rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None, as_json: Json = False,
 ) -> None:
-    """Submit someone's signed ballot with castVoteBySig; the relayer (the signer here) pays the gas."""
     from chain.ballots import SignedBallot  # web3 and py-evm load only when the command runs
     from chain.governor import Governance, ProposalState
     from linli.services.proposals import find_proposal, require_state
@@ -95,18 +93,18 @@ def relay(
     try:
         ballot = SignedBallot.from_json(bounded_json.load_file(ballot_file, max_bytes=BALLOT_MAX_BYTES))
     except FileNotFoundError:
-        raise BadInput(f"ballot file {ballot_file} not found") from None
+        raise BadInput(t("vote.ballot_missing", file=ballot_file)) from None
     except (ValueError, AttributeError) as exc:
-        raise BadInput(f"ballot file {ballot_file}: not a ballot ({exc})") from None
+        raise BadInput(t("vote.ballot_bad", file=ballot_file, reason=exc)) from None
     with attached(rpc=rpc, keystore=keystore, deployment=deployment) as linli:
         find_proposal(linli, ballot.proposal_id)
         gov = Governance(linli)
-        require_state(linli, ballot.proposal_id, ProposalState.ACTIVE, "relay a vote on")
+        require_state(linli, ballot.proposal_id, ProposalState.ACTIVE, t("proposal.doing.relay"))
         if gov.has_voted(ballot.proposal_id, ballot.voter):
-            raise ChainError(f"{ballot.voter} has already voted on proposal {ballot.proposal_id}")
+            raise ChainError(t("vote.already_voted", voter=ballot.voter, pid=ballot.proposal_id))
         receipt = gov.relay_ballot(ballot, linli.chain.signers[0])
         _done(_vote_json(linli, receipt, ballot.proposal_id),
-              f"relayed the vote of {ballot.voter} on {ballot.proposal_id}", as_json)
+              t("vote.relayed", voter=ballot.voter, pid=ballot.proposal_id), as_json)
 
 
 def _vote_json(linli: Linli, receipt: TxReceipt, pid: int) -> dict[str, Any]:
@@ -119,6 +117,6 @@ def _done(data: dict[str, Any], sentence: str, as_json: bool) -> None:
     if as_json:
         emit_json(data)
     else:
-        typer.echo(sentence + (f" (weight {data['weight']})" if "weight" in data else ""))
+        typer.echo(sentence + (t("vote.weight", weight=data["weight"]) if "weight" in data else ""))
     if not as_json and data.get("weight") == 0:
-        note("note: weight 0 — the voter held no points at the proposal's snapshot")
+        note(t("vote.weight_zero"))

@@ -13,6 +13,7 @@ from pathlib import Path
 from governance import ed25519_pem
 from governance.errors import BadInput
 from governance.payout_record import signing_key
+from linli.i18n import t
 
 ADMIN_KEY_ENV = "LINLI_ADMIN_KEY"
 
@@ -23,14 +24,13 @@ def admin_seed(key_file: Path | None = None, env: Mapping[str, str] = os.environ
         try:
             text = Path(key_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"admin key file {key_file}: {getattr(exc, 'strerror', None) or exc}") from None
+            raise BadInput(t("admin.key_file_unreadable", file=key_file,
+                             reason=getattr(exc, "strerror", None) or exc)) from None
         where = f"admin key file {key_file}"
     else:
         text = env.get(ADMIN_KEY_ENV, "").strip()
         if not text:
-            raise BadInput(f"no admin signing key: set {ADMIN_KEY_ENV} (Ed25519 seed, 64 hex digits, or a PEM "
-                           "private key) or pass --admin-key-file FILE to publish; --dry-run only computes the "
-                           "report")
+            raise BadInput(t("admin.no_key", env=ADMIN_KEY_ENV))
         where = ADMIN_KEY_ENV
     seed = ed25519_pem.seed_hex(text, where) if ed25519_pem.is_pem(text) else text
     signing_key(seed)

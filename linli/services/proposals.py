@@ -15,6 +15,8 @@ from chain.errors import ChainError
 from chain.governor import Action, Governance, Proposal, ProposalState, Support, Tally
 from chain.system import Linli
 from governance.errors import BadInput
+from linli.i18n import t
+from linli.names import state_name
 
 SUPPORT_NAMES = {"for": Support.FOR, "against": Support.AGAINST, "abstain": Support.ABSTAIN}
 
@@ -27,7 +29,7 @@ def product_id(text: str) -> bytes:
     """A product's bytes32 id: its UTF-8 name, right-padded (readable on chain), at most 32 bytes."""
     raw = text.encode("utf-8")
     if not raw or len(raw) > 32:
-        raise BadInput(f"product id {text!r}: 1 to 32 bytes of UTF-8 (it is stored as bytes32)")
+        raise BadInput(t("propose.bad_product_id", text=text))
     return raw.ljust(32, b"\0")
 
 
@@ -40,7 +42,7 @@ def parse_support(word: str) -> Support:
     try:
         return SUPPORT_NAMES[word.lower()]
     except KeyError:
-        raise BadInput(f"vote {word!r}: say for, against or abstain") from None
+        raise BadInput(t("vote.bad_support", word=word)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,7 @@ def find_proposal(linli: Linli, pid: int) -> tuple[Proposal, str]:
             a = event.args
             actions = tuple(Action(str(t), int(v), bytes(c)) for t, v, c in zip(a["targets"], a["values"], a["calldatas"]))
             return Proposal(pid, actions, str(a["description"])), str(a["proposer"])
-    raise UnknownProposal(f"no proposal {pid} on this deployment (governor {linli.governor.address})")
+    raise UnknownProposal(t("proposal.unknown", pid=pid, governor=linli.governor.address))
 
 
 def describe_action(linli: Linli, action: Action) -> str:
@@ -133,10 +135,10 @@ def require_state(linli: Linli, pid: int, wanted: ProposalState, doing: str) -> 
     now = linli.chain.timestamp()
     hint = ""
     if state is ProposalState.PENDING:
-        hint = f": voting opens in {gov.snapshot(pid) + 1 - now} s"
+        hint = t("proposal.opens_in", seconds=gov.snapshot(pid) + 1 - now)
     elif state is ProposalState.ACTIVE:
-        hint = f": voting closes in {gov.deadline(pid) + 1 - now} s"
+        hint = t("proposal.closes_in", seconds=gov.deadline(pid) + 1 - now)
     elif state is ProposalState.QUEUED:
-        hint = f": the timelock releases it in {max(0, gov.eta(pid) - now)} s"
-    raise ChainError(f"cannot {doing} proposal {pid}: it is {state.name.lower()}{hint}")
+        hint = t("proposal.releases_in", seconds=max(0, gov.eta(pid) - now))
+    raise ChainError(t("proposal.wrong_state", doing=doing, pid=pid, state=state_name(state), hint=hint))
 

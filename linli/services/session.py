@@ -20,6 +20,7 @@ from chain.errors import ChainError
 from chain.keys import signer_from_env
 from chain.rpc import RpcChain
 from chain.system import Linli
+from linli.i18n import t
 
 
 def deployment_path(path: Path | None, env: Mapping[str, str] = os.environ) -> Path:
@@ -30,10 +31,7 @@ def deployment_path(path: Path | None, env: Mapping[str, str] = os.environ) -> P
 def rpc_url(rpc: str | None, deployment: Deployment, env: Mapping[str, str] = os.environ) -> str:
     url = rpc or env.get(RPC_URL_ENV) or deployment.rpc
     if not url.startswith(("http://", "https://")):
-        raise ChainError(
-            f"deployment is on the {deployment.rpc!r} chain, which ended with the command that deployed it: "
-            "start a node with `linli chain node --chain anvil`, deploy there, or pass --rpc URL"
-        )
+        raise ChainError(t("session.ended_chain", chain=deployment.rpc))
     return url
 
 

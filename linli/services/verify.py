@@ -22,6 +22,7 @@ from governance.errors import VerificationError
 from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from governance.period import Period
+from linli.i18n import t
 from linli.services.period_points import Entry, compare, period_movements
 
 
@@ -80,10 +81,10 @@ def verify_published(
     Period.parse(period)
     publication = Ledger(linli).read(period)
     if publication is None:
-        raise VerificationError(f"period {period} is not published on this deployment ({linli.chain.rpc})")
+        raise VerificationError(t("verify.not_published", period=period, rpc=linli.chain.rpc))
     content = record.content
     if content.get("period") != period:
-        raise VerificationError(f"the record is for period {content.get('period')!r}, not {period}")
+        raise VerificationError(t("verify.other_period", found=content.get("period"), period=period))
     verify_record(
         record,
         public_key=admin_public_key,
@@ -110,7 +111,7 @@ def _same_totals(content: Mapping[str, Any], p: Publication) -> None:
                               ("pool_cents", content["pool_cents"], p.pool_cents),
                               ("member count", len(content["members"]), p.member_count)):
         if mine != chain:
-            raise VerificationError(f"record {name} {mine} differs from the on-chain {name} {chain}")
+            raise VerificationError(t("verify.total_differs", name=name, mine=mine, chain=chain))
 
 
 def same_points(linli: Linli, period: str, lines: list[Mapping[str, Any]]) -> None:
@@ -125,11 +126,8 @@ def same_points(linli: Linli, period: str, lines: list[Mapping[str, Any]]) -> No
         record = {line["member_id"]: line["points"] for line in lines}
         first = wrong[0]
         address = next((line["address"] for line in lines if line["member_id"] == first), first)
-        raise VerificationError(
-            f"points on chain differ from the record for {len(wrong)} member(s) of {period} (first {first}: "
-            f"record {record.get(first, 0)}, chain {_net(moves, address)}): the published report does not match "
-            "the chain"
-        )
+        raise VerificationError(t("verify.points_differ", count=len(wrong), period=period, first=first,
+                                  record=record.get(first, 0), chain=_net(moves, address)))
 
 
 def _entry(period: str, line: Mapping[str, Any]) -> Entry | None:
@@ -147,7 +145,7 @@ def _line(lines: list[Mapping[str, Any]], address: str) -> Mapping[str, Any]:
     for line in lines:
         if line["address"].lower() == address.lower():
             return line
-    raise VerificationError(f"{address} is not a member in the published record")
+    raise VerificationError(t("verify.not_member", address=address))
 
 
 def check_member(linli: Linli, period: str, publication: Publication, line: Mapping[str, Any]) -> MemberCheck:
@@ -158,6 +156,6 @@ def check_member(linli: Linli, period: str, publication: Publication, line: Mapp
     on_chain = Ledger(linli).verify(period, line["address"], line["payout_cents"],
                                     [bytes.fromhex(p[2:]) for p in line["proof"]])
     if not (local and on_chain):
-        where = "locally" if not local else "by the ledger contract on chain"
-        raise VerificationError(f"payout of {line['member_id']} ({line['address']}) fails its Merkle proof {where}")
+        where = t("verify.where_local") if not local else t("verify.where_chain")
+        raise VerificationError(t("verify.proof_fails", member=line["member_id"], address=line["address"], where=where))
     return MemberCheck(line["member_id"], line["address"], line["payout_cents"], local, on_chain)

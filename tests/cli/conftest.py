@@ -3,11 +3,14 @@
 sessions. Every chain is real; nothing is mocked."""
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+
+os.environ["LINLI_LANG"] = "en"  # these tests read the CLI's English; set before linli.cli builds its help texts
 
 from chain.nodes import LocalNode
 from linli.cli import main
