@@ -1,8 +1,10 @@
-"""`deployment.json` (docs/data-formats.md "deployment.json"): where Linli's five contracts live on which chain.
+"""`deployment.json` (docs/data-formats.md "deployment.json"): where Linli's contracts live on which chain.
 
     {"chain_id": int, "rpc": str, "block": int,
-     "contracts": {"ContributionPoints": addr, "CommunityGovernor": addr, "TimelockController": addr,
-                   "RuleBook": addr, "PayoutLedger": addr}}
+     "contracts": {"TimelockController": addr, "ContributionPoints": addr, "CommunityGovernor": addr,
+                   "RuleBook": addr, "PayoutLedger": addr, "ProductPoll": addr}}
+
+The contract names are those of chain/plan.py, the one description of the system both deployers follow.
 
 `block` is the deployment block: indexers start reading events there. An optional `params` object records
 the constructor parameters used (an extension; readers that do not know it ignore it).
@@ -18,10 +20,11 @@ from typing import Any
 from eth_utils import is_address, to_checksum_address
 
 from chain.errors import DeploymentError
+from chain.plan import CONTRACT_NAMES
 from governance import bounded_json
 from governance.errors import BadInput
 
-CONTRACT_NAMES = ("ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger")
+__all__ = ["CONTRACT_NAMES", "DEFAULT_PATH", "DEPLOYMENT_ENV", "Deployment"]
 DEPLOYMENT_ENV = "LINLI_DEPLOYMENT"
 DEFAULT_PATH = Path("deployment.json")
 
@@ -61,7 +64,8 @@ class Deployment:
         for name in CONTRACT_NAMES:
             address = data["contracts"].get(name)
             if not isinstance(address, str) or not is_address(address):
-                raise DeploymentError(f"{source}: contracts.{name} must be an address, got {address!r}")
+                raise DeploymentError(f"{source}: contracts.{name} must be an address, got {address!r}"
+                                      + (" (deployed before product polls: redeploy)" if name == "ProductPoll" else ""))
             contracts[name] = to_checksum_address(address)
         params = data.get("params", {})
         if not isinstance(params, dict):

@@ -1,6 +1,6 @@
-"""`Linli`: a deployment bound on a chain — the five contracts, one Transactor, one event decoder.
+"""`Linli`: a deployment bound on a chain — its contracts, one Transactor, one event decoder.
 
-The facades (`chain.points`, `chain.governor`, `chain.rules`, `chain.ledger`) each take a `Linli`.
+The facades (`chain.points`, `chain.governor`, `chain.rules`, `chain.ledger`, `chain.polls`) each take a `Linli`.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class Linli:
     timelock: Contract
     rule_book: Contract
     ledger: Contract
+    product_poll: Contract
 
     @classmethod
     def attach(cls, chain: Chain, deployment: Deployment, artifacts: Artifacts | None = None) -> Linli:
@@ -57,6 +58,7 @@ class Linli:
             timelock=bound["TimelockController"],
             rule_book=bound["RuleBook"],
             ledger=bound["PayoutLedger"],
+            product_poll=bound["ProductPoll"],
         )
 
     def log_fetcher(self, max_range: int = 2_000) -> LogFetcher:

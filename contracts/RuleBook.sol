@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.27;
 
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {IRuleBook} from "./interfaces/IRuleBook.sol";
@@ -21,8 +22,13 @@ import {IRuleBook} from "./interfaces/IRuleBook.sol";
  * Only the TimelockController (fixed at construction) writes, so every change is a governance proposal that
  * was voted, queued and delayed. A proposal that passes with an out-of-bounds value fails at execution and
  * changes nothing. Every write emits an event with the old and the new value.
+ *
+ * One narrower right exists beside it: accounts holding {POLL_ROLE} (the ProductPoll contract) may *add* a
+ * product with {addProductFromPoll}, the winners of a binding product poll. Its admin is `DEFAULT_ADMIN_ROLE`,
+ * held by the timelock, so only an executed proposal grants or revokes it; a `setupAdmin` may hold it during
+ * deployment to wire the poll, and the deploy renounces it (the TimelockController's own pattern).
  */
-contract RuleBook is IRuleBook {
+contract RuleBook is IRuleBook, AccessControl {
     using EnumerableSet for EnumerableSet.Bytes32Set;
 
     /// @inheritdoc IRuleBook
@@ -37,6 +43,8 @@ contract RuleBook is IRuleBook {
     uint256 public constant MIN_MAX_RATE_CHANGE_BPS = 1;
     /// @inheritdoc IRuleBook
     uint256 public constant MAX_MAX_RATE_CHANGE_BPS = 3000;
+    /// @inheritdoc IRuleBook
+    bytes32 public constant POLL_ROLE = keccak256("POLL_ROLE");
 
     /// @dev All numeric rules in one slot (240 bits): one SLOAD serves {poolTerms}.
     struct Rules {
@@ -66,11 +74,13 @@ contract RuleBook is IRuleBook {
     }
 
     /**
-     * @dev Sets the only writer `timelock_` and the initial rules, checked against the same bounds as later
-     * changes (but not against the maximum change per proposal).
+     * @dev Sets the only writer `timelock_` (also the admin of {POLL_ROLE}) and the initial rules, checked
+     * against the same bounds as later changes (but not against the maximum change per proposal).
+     * `setupAdmin` (none when zero) shares the role admin until it renounces it, to wire the poll at deployment.
      */
     constructor(
         address timelock_,
+        address setupAdmin,
         uint256 level1Bps,
         uint256 level2Bps,
         uint256 poolRateBps,
@@ -78,6 +88,8 @@ contract RuleBook is IRuleBook {
         uint256 maxRateChangeBps
     ) {
         _timelock = timelock_;
+        _grantRole(DEFAULT_ADMIN_ROLE, timelock_);
+        if (setupAdmin != address(0)) _grantRole(DEFAULT_ADMIN_ROLE, setupAdmin);
         _checkCommission(1, level1Bps, 0);
         _checkCommission(2, level2Bps, level1Bps);
         _checkPoolRate(poolRateBps);
@@ -237,6 +249,27 @@ contract RuleBook is IRuleBook {
      */
     function addProduct(bytes32 productId, bytes32 metadataHash) public virtual onlyTimelock {
         _addProduct(productId, metadataHash);
+    }
+
+    /**
+     * @dev Lists product `productId` with metadata hash `metadataHash`, a winner of a binding product poll.
+     * Returns false and changes nothing when the product is listed already (a poll never re-lists nor
+     * overwrites metadata, and one listed winner does not block the others).
+     *
+     * Requirements:
+     *
+     * - the caller holds {POLL_ROLE} (granted and revoked by the timelock);
+     * - neither value is zero.
+     *
+     * Emits a {ProductAdded} event when it lists the product.
+     */
+    function addProductFromPoll(
+        bytes32 productId,
+        bytes32 metadataHash
+    ) public virtual onlyRole(POLL_ROLE) returns (bool added) {
+        if (_productIds.contains(productId)) return false;
+        _addProduct(productId, metadataHash);
+        return true;
     }
 
     /**

@@ -6,8 +6,8 @@
 Environment: LINLI_PRIVATE_KEY (deployer; default: the node's first unlocked account), LINLI_DEPLOY_PROFILE
 (`default` | `fast`, default `fast` on local chains), LINLI_DEPLOYMENT (output path, default deployment.json).
 
-Constructor argument defaults live in one place, contracts/deploy-defaults.json, shared with chain/.
-Deploy order and constructor signatures are documented in contracts/README.md.
+What is deployed, with which arguments, grants and renounced powers, is chain/plan.py, the description
+chain/deploy.py (`linli chain deploy`, the demo) follows too; parameters come from contracts/deploy-defaults.json.
 """
 
 from __future__ import annotations
@@ -18,37 +18,27 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from brownie import (
-    CommunityGovernor,
-    ContributionPoints,
-    PayoutLedger,
-    ProductPoll,
-    RuleBook,
-    TimelockController,
-    accounts,
-    chain,
-    network,
-    web3,
-)
+import brownie
+from brownie import accounts, chain, network, web3
 
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-DEFAULTS_PATH = Path(__file__).resolve().parents[1] / "contracts" / "deploy-defaults.json"
-CONTRACT_NAMES = (
-    "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger", "ProductPoll"
-)
+from chain import plan
+from chain.errors import DeploymentError
+
+# Attribute of each contract on the returned namespace (the tests' fixture names).
+ATTRIBUTES = {
+    "TimelockController": "timelock", "ContributionPoints": "points", "CommunityGovernor": "governor",
+    "RuleBook": "rule_book", "PayoutLedger": "ledger", "ProductPoll": "product_poll",
+}
+CONTRACT_NAMES = plan.CONTRACT_NAMES
 
 
 def load_params(profile: str = "default", **overrides: Any) -> dict[str, Any]:
-    """Constructor parameters: the `default` profile, then `profile` over it, then `overrides`."""
-    profiles = json.loads(DEFAULTS_PATH.read_text(encoding="utf-8"))
-    params = dict(profiles["default"])
-    if profile != "default":
-        params.update(profiles[profile])
-    unknown = set(overrides) - set(params)
-    if unknown:
-        raise ValueError(f"unknown deploy parameter(s) {sorted(unknown)}; known: {sorted(params)}")
-    params.update(overrides)
-    return params
+    """Constructor parameters: the `default` profile, then `profile` over it, then `overrides` (ValueError on an
+    unknown one)."""
+    try:
+        return plan.load_params(profile, overrides)
+    except DeploymentError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def deploy_linli(
@@ -61,84 +51,44 @@ def deploy_linli(
     guardian_expiry: int | None = None,
     **overrides: Any,
 ) -> SimpleNamespace:
-    """Deploy and wire the contracts; return them (and `params`) as attributes.
+    """Deploy and wire the contracts of chain/plan.py; return them (and `params`) as attributes.
 
     `issuer`, `publisher` and `guardian` default to the deployer (the co-op admin). After this call the
-    deployer holds no admin power: the timelock administers points, ledger and itself, the governor is the
-    timelock's only proposer, canceller and executor.
+    deployer holds no admin power: the timelock administers points, ledger, rule book and itself, the governor is
+    the timelock's only proposer, canceller and executor, and the product poll may add poll winners.
     """
     p = load_params(profile, **overrides)
     tx = {"from": deployer}
-    issuer = issuer or deployer
-    publisher = publisher or deployer
-    guardian = guardian or deployer
+    who = {"deployer": deployer, "issuer": issuer or deployer, "publisher": publisher or deployer,
+           "guardian": guardian or deployer}
     if guardian_expiry is None:
         guardian_expiry = chain.time() + p["guardian_period"]
 
-    # 1. Timelock, with the deployer as temporary admin (the governor does not exist yet).
-    timelock = TimelockController.deploy(p["timelock_min_delay"], [], [], deployer, tx)
-    # 2. Points: roles administered by the timelock; the co-op admin is the first issuer.
-    points = ContributionPoints.deploy(p["points_name"], p["points_symbol"], timelock, issuer, tx)
-    # 3. Governor over the points, executing through the timelock.
-    governor = CommunityGovernor.deploy(
-        points,
-        timelock,
-        p["voting_delay"],
-        p["voting_period"],
-        p["proposal_threshold"],
-        p["quorum_numerator"],
-        p["late_quorum_extension"],
-        guardian,
-        guardian_expiry,
-        tx,
-    )
-    # 4. Rule book written only by the timelock.
-    rule_book = RuleBook.deploy(
-        timelock,
-        p["level1_bps"],
-        p["level2_bps"],
-        p["pool_rate_bps"],
-        p["gmv_target_cents"],
-        p["max_rate_change_bps"],
-        tx,
-    )
-    # 5. Ledger: role admin the timelock, the co-op admin publishes, checked against the rule book.
-    ledger = PayoutLedger.deploy(timelock, publisher, rule_book, tx)
-    # 6. Advisory approval polls for product picks, on the governor's delay and period.
-    product_poll = ProductPoll.deploy(points, p["voting_delay"], p["voting_period"], tx)
-    # 7. Wire the timelock to the governor, then give up the deployer's admin power.
-    timelock.grantRole(timelock.PROPOSER_ROLE(), governor, tx)
-    timelock.grantRole(timelock.CANCELLER_ROLE(), governor, tx)
-    timelock.grantRole(timelock.EXECUTOR_ROLE(), governor, tx)
-    timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), deployer, tx)
+    deployed: dict[str, Any] = {}
+    for step in plan.STEPS:
+        container = getattr(brownie, step.contract)
+        deployed[step.contract] = container.deploy(
+            *plan.arguments(step, container.abi, p, who, deployed, guardian_expiry), tx
+        )
+    for grant in plan.GRANTS:
+        contract = deployed[grant.contract]
+        contract.grantRole(getattr(contract, grant.role)(), deployed[grant.holder], tx)
+    for renounce in plan.RENOUNCED:
+        contract = deployed[renounce.contract]
+        contract.renounceRole(getattr(contract, renounce.role)(), deployer, tx)
 
-    params = dict(p, guardian=str(guardian), guardian_expiry=guardian_expiry, issuer=str(issuer),
-                  publisher=str(publisher))
-    return SimpleNamespace(
-        timelock=timelock,
-        points=points,
-        governor=governor,
-        rule_book=rule_book,
-        ledger=ledger,
-        product_poll=product_poll,
-        params=params,
-    )
+    params = dict(p, guardian=str(who["guardian"]), guardian_expiry=guardian_expiry, issuer=str(who["issuer"]),
+                  publisher=str(who["publisher"]))
+    return SimpleNamespace(params=params, **{ATTRIBUTES[name]: c for name, c in deployed.items()})
 
 
 def deployment_record(system: SimpleNamespace, rpc: str | None = None) -> dict[str, Any]:
-    """The deployment.json content (docs/data-formats.md), plus ProductPoll and the parameters used."""
+    """The deployment.json content (docs/data-formats.md), with the parameters used."""
     return {
         "chain_id": chain.id,
         "rpc": rpc or (web3.provider.endpoint_uri if web3.provider else ""),
         "block": system.timelock.tx.block_number,
-        "contracts": {
-            "ContributionPoints": system.points.address,
-            "CommunityGovernor": system.governor.address,
-            "TimelockController": system.timelock.address,
-            "RuleBook": system.rule_book.address,
-            "PayoutLedger": system.ledger.address,
-            "ProductPoll": system.product_poll.address,
-        },
+        "contracts": {name: getattr(system, ATTRIBUTES[name]).address for name in CONTRACT_NAMES},
         "params": system.params,
     }
 

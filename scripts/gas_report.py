@@ -20,6 +20,7 @@ from brownie import (
     BaselineRootStore,
     BaselineToken,
     RuleBook,
+    ZERO_ADDRESS,
     TimelockController,
     accounts,
     chain,
@@ -125,7 +126,7 @@ def _baseline_dao(deployer, p: dict) -> Dao:
         timelock.grantRole(role, governor, tx)
     timelock.renounceRole(timelock.DEFAULT_ADMIN_ROLE(), deployer, tx)
     rule_book = RuleBook.deploy(
-        timelock, p["level1_bps"], p["level2_bps"], p["pool_rate_bps"], p["gmv_target_cents"],
+        timelock, ZERO_ADDRESS, p["level1_bps"], p["level2_bps"], p["pool_rate_bps"], p["gmv_target_cents"],
         p["max_rate_change_bps"], tx,
     )
 

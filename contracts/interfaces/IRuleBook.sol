@@ -2,7 +2,8 @@
 pragma solidity ^0.8.20;
 
 /**
- * @dev Interface of {RuleBook}: the co-op's economic rules with hard legal bounds. Only the timelock writes.
+ * @dev Interface of {RuleBook}: the co-op's economic rules with hard legal bounds. Only the timelock writes, except
+ * catalogue additions by the holders of `POLL_ROLE` (binding product polls), a role the timelock grants.
  */
 interface IRuleBook {
     /// @dev `caller` is not the timelock, the only account allowed to change the rules.
@@ -50,6 +51,8 @@ interface IRuleBook {
     function MAX_GMV_TARGET_CENTS() external view returns (uint256);
     function MIN_MAX_RATE_CHANGE_BPS() external view returns (uint256);
     function MAX_MAX_RATE_CHANGE_BPS() external view returns (uint256);
+    /// @dev Role of the contracts allowed to add poll winners ({addProductFromPoll}); admin: the timelock.
+    function POLL_ROLE() external view returns (bytes32);
 
     /// @dev The only account allowed to write: the TimelockController.
     function timelock() external view returns (address);
@@ -78,5 +81,7 @@ interface IRuleBook {
     function setGmvTarget(uint256 targetCents) external;
     function setMaxRateChange(uint256 maxChangeBps) external;
     function addProduct(bytes32 productId, bytes32 metadataHash) external;
+    /// @dev Lists a poll winner (`POLL_ROLE` only); false when it is listed already (then nothing changes).
+    function addProductFromPoll(bytes32 productId, bytes32 metadataHash) external returns (bool added);
     function removeProduct(bytes32 productId) external;
 }

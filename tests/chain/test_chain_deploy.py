@@ -12,6 +12,7 @@ from chain.deploy import DeployConfig, deploy_linli, load_params
 from chain.deployment import CONTRACT_NAMES, Deployment
 from chain.embedded import EmbeddedChain
 from chain.errors import ArtifactMissing, DeploymentError
+from chain.plan import GRANTS, STEPS, arguments
 from chain.rules import Rules
 from chain.system import Linli
 
@@ -29,6 +30,34 @@ def test_deploy_wires_roles_and_gives_up_admin(linli: Linli, chain: EmbeddedChai
     assert linli.ledger.functions.ruleBook().call() == linli.rule_book.address
     assert linli.governor.functions.timelock().call() == linli.timelock.address
     assert linli.governor.functions.token().call() == linli.points.address
+
+
+def test_product_poll_is_deployed_and_may_only_add_poll_winners(linli: Linli, chain: EmbeddedChain) -> None:
+    poll, book = linli.product_poll.functions, linli.rule_book.functions
+    assert linli.deployment.address("ProductPoll") == linli.product_poll.address
+    assert (poll.token().call(), poll.ruleBook().call(), poll.timelock().call()) == (
+        linli.points.address, linli.rule_book.address, linli.timelock.address)
+    assert poll.quorumNumerator().call() == load_params("fast")["poll_quorum_numerator"]
+    assert book.hasRole(book.POLL_ROLE().call(), linli.product_poll.address).call()
+    admin = book.DEFAULT_ADMIN_ROLE().call()
+    assert book.hasRole(admin, linli.timelock.address).call()
+    assert not book.hasRole(admin, chain.accounts[0]).call()  # the deployer's setup power is renounced
+
+
+def test_the_plan_fits_every_compiled_constructor() -> None:
+    artifacts, deployed = Artifacts(), {step.contract: "0x" + "11" * 20 for step in STEPS}
+    accounts = dict.fromkeys(("deployer", "issuer", "publisher", "guardian"), "0x" + "22" * 20)
+    params = load_params("default")
+    for step in STEPS:
+        assert len(arguments(step, artifacts.get(step.contract).abi, params, accounts, deployed, 1)) == len(step.args)
+    assert {g.holder for g in GRANTS} <= set(deployed)
+
+
+def test_a_plan_out_of_step_with_the_contract_names_both_sides() -> None:
+    rule_book = next(s for s in STEPS if s.contract == "RuleBook")
+    abi = [{"type": "constructor", "inputs": [{"name": "timelock_"}, {"name": "renamed"}]}]
+    with pytest.raises(DeploymentError, match=r"missing \['renamed'\].*unknown \['gmvTargetCents'"):
+        arguments(rule_book, abi, load_params(), {"deployer": "0x" + "22" * 20}, {"TimelockController": "0x"}, 1)
 
 
 def test_deploy_uses_profile_parameters(linli: Linli) -> None:
@@ -70,7 +99,11 @@ def test_deployment_json_round_trip(linli: Linli, chain: EmbeddedChain, tmp_path
 def test_malformed_deployment_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "deployment.json"
     path.write_text(json.dumps({"chain_id": 1, "rpc": "x", "block": 0, "contracts": {"RuleBook": "0x12"}}))
-    with pytest.raises(DeploymentError, match="contracts.ContributionPoints"):
+    with pytest.raises(DeploymentError, match="contracts.TimelockController"):
+        Deployment.load(path)
+    without_poll = {name: "0x" + "11" * 20 for name in CONTRACT_NAMES if name != "ProductPoll"}
+    path.write_text(json.dumps({"chain_id": 1, "rpc": "x", "block": 0, "contracts": without_poll}))
+    with pytest.raises(DeploymentError, match="contracts.ProductPoll .*redeploy"):
         Deployment.load(path)
     with pytest.raises(DeploymentError, match="not found"):
         Deployment.load(tmp_path / "missing.json")

@@ -50,7 +50,7 @@ def test_deploy_on_a_node_writes_deployment_json(cli, anvil: LocalNode, tmp_path
     data = json.loads(out.read_text())
     assert data == json.loads(run.out)
     assert data["rpc"] == anvil.url and set(data["contracts"]) == {
-        "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger"}
+        "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger", "ProductPoll"}
     assert data["params"]["gmv_target_cents"] == 1_000_000  # from the rules file, not the deploy defaults
 
 
