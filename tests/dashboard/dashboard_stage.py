@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +44,21 @@ class Site:
     month: dict[str, Any]  # the month report the demo wrote (members with payouts and proofs)
     ballot: dict[str, Any]  # a signed AGAINST ballot on the open proposal, not yet relayed
     open_proposal: str = OPEN_PROPOSAL
+    # member id -> private key (hex) of the members who have not voted on the open proposal, by points
+    member_keys: dict[str, str] = field(default_factory=dict)
 
 
-def _open_proposal(chain: Chain, demo: DemoResult, coop: Path) -> dict[str, Any]:
-    """The top point holder proposes a higher pool rate and votes for it; the runner-up only signs a ballot."""
+def _open_proposal(chain: Chain, demo: DemoResult, coop: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The top point holder proposes a higher pool rate and votes for it; the runner-up only signs a ballot;
+    the others' keys are handed back, the order of the leaderboard kept, for a browser to vote with."""
     linli = Linli.attach(chain, demo.deployment)
     gov, keys = Governance(linli), give_members_keys(coop / "members.csv", DemoConfig().seed)
     first, second = (keys[row["member_id"]] for row in demo.leaderboard[:2])
     proposal = gov.propose([Rules(linli).set_pool_rate(250)], OPEN_PROPOSAL, first)
     gov.advance_to_voting(proposal.id)
     gov.cast_vote(proposal.id, Support.FOR, first, reason="多分给会员")
-    return gov.sign_ballot(proposal.id, Support.AGAINST, second).to_json()
+    others = {row["member_id"]: keys[row["member_id"]].key.hex() for row in demo.leaderboard[2:]}
+    return gov.sign_ballot(proposal.id, Support.AGAINST, second).to_json(), others
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
@@ -82,7 +86,7 @@ def stage(out: Path) -> Iterator[Site]:
     public = SigningKey(ADMIN_SEED).verify_key.encode().hex()
     with start_local("anvil") as chain:
         demo = run_demo(chain, DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex()))
-        ballot = _open_proposal(chain, demo, out / "coop")
+        ballot, member_keys = _open_proposal(chain, demo, out / "coop")
         settings = Settings(
             database_url=f"sqlite:///{out / 'mirror.db'}", rpc_url=chain.rpc, deployment=out / "deployment.json",
             confirmations=0, poll_seconds=0.2, admin_keys={ADMIN_KEY_ID: public},
@@ -107,7 +111,8 @@ def stage(out: Path) -> Iterator[Site]:
                 _upload(client, "/admin/orders", (coop / "orders.csv").read_bytes(), "text/csv")
                 _upload(client, f"/admin/distributions/{period}/record", demo.published.record_path.read_bytes(),
                         "application/json")
-            yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")), ballot)
+            yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")), ballot,
+                       member_keys=member_keys)
         finally:
             server.should_exit = True
             thread.join(timeout=30)

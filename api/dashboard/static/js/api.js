@@ -1,13 +1,13 @@
-// The API's read routes, as plain fetches; every error becomes an ApiError carrying the status and detail.
+// The API's routes, as plain fetches; every error becomes an ApiError carrying the status and detail.
 export class ApiError extends Error {
   constructor(status, detail) {
     super(`${status}: ${detail}`);
     this.status = status;
+    this.detail = detail;
   }
 }
 
-export async function get(path) {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+async function answer(response) {
   if (!response.ok) {
     let detail = response.statusText;
     try { detail = (await response.json()).detail ?? detail; } catch { /* not JSON: keep the status text */ }
@@ -15,5 +15,12 @@ export async function get(path) {
   }
   return response.json();
 }
+
+export const get = async (path) => answer(await fetch(path, { headers: { accept: 'application/json' } }));
+
+/** POST a JSON body (the relay routes). */
+export const post = async (path, body) => answer(await fetch(path, {
+  method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body),
+}));
 
 export const config = () => get('config.json');

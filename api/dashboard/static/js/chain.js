@@ -12,13 +12,19 @@ async function rpc(url, method, params) {
   return body.result;
 }
 
+/** eth_call of `data` (0x-hex calldata) on the contract at `to`, at the latest block. */
+export const ethCall = (url, to, data) => rpc(url, 'eth_call', [{ to, data }, 'latest']);
+
+/** The latest block's timestamp (seconds): the chain's clock, which a test chain may run ahead of ours. */
+export const chainNow = async (url) => Number((await rpc(url, 'eth_getBlockByNumber', ['latest', false])).timestamp);
+
 /** "2026-11" -> 202611, the ledger's uint32 period. */
 export const periodNumber = (period) => Number(String(period).replace('-', ''));
 
 /** PayoutLedger.merkleRoot(period) as 0x-hex, read from the node at `url`. */
 export function onChainRoot(url, ledger, period) {
   const data = selector('merkleRoot(uint32)') + toHex(word(periodNumber(period))).slice(2);
-  return rpc(url, 'eth_call', [{ to: ledger, data }, 'latest']);
+  return ethCall(url, ledger, data);
 }
 
 /**

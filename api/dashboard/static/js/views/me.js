@@ -1,13 +1,19 @@
-// 我的: one member's points, voting weight, level and what the next level needs, payouts, and
-// "verify my payout" (the proof checked in this page against the root read from the chain).
-import { ApiError, get } from '../api.js';
-import { verifyPayout } from '../chain.js';
+// 我的: one member's points, voting weight, level and what the next level needs, payouts, "verify my payout"
+// (the proof checked in this page against the root read from the chain), and delegating one's voting weight
+// (an ERC-5805 delegation signed by the member's wallet or browser key, relayed by the server).
+import { ApiError, get, post } from '../api.js';
+import { chainNow, verifyPayout } from '../chain.js';
 import { achievement, esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
+import * as signing from '../signing.js';
+import { loadEthers } from '../ethers.js';
+import { delegation, read } from '../typed.js';
 
 const KEY = 'linli.address';
 const NODE_KEY = 'linli.node'; // {rpc, ledger} the member chose instead of the server's
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const DELEGATION_TTL_S = 3600; // a signed delegation left unsent is void after an hour
+const INDEX_WAIT_MS = 30_000;
 
 function form(address) {
   return `<form class="field card" id="who">
@@ -79,6 +85,80 @@ function profile(member, chain) {
   </div>`;
 }
 
+function delegateCard() {
+  return `<section class="card" aria-labelledby="del-h" id="delegate">
+    <h2 id="del-h">${esc(t('delegate.title'))}</h2>
+    <p class="muted">${esc(t('delegate.help'))}</p>
+    ${signing.panel()}
+    <form class="field" data-delegate-form>
+      <label for="delegatee">${esc(t('delegate.to'))}</label>
+      <input id="delegatee" name="delegatee" class="mono" autocomplete="off" spellcheck="false" placeholder="0x…"
+        pattern="0x[0-9a-fA-F]{40}" aria-describedby="delegatee-help">
+      <p id="delegatee-help" class="muted">${esc(t('delegate.to.help'))}</p>
+      <button type="submit" name="to" value="other">${esc(t('delegate.go'))}</button>
+      <button type="submit" name="to" value="self" formnovalidate>${esc(t('delegate.self'))}</button>
+    </form>
+    <p data-delegate-status role="status" aria-live="polite"></p>
+  </section>`;
+}
+
+/** Signs the delegation, has it relayed, then says what the chain now holds: the delegate and both weights. */
+async function delegate(card, toSelf, chain) {
+  const status = card.querySelector('[data-delegate-status]');
+  const buttons = card.querySelectorAll('[data-delegate-form] button');
+  for (const b of buttons) b.disabled = true;
+  status.className = '';
+  status.textContent = t('vote.signing');
+  try {
+    const token = chain.contracts?.ContributionPoints;
+    if (!chain.rpc_url || !token) throw new Error(t('chain.none'));
+    const typed = card.querySelector('#delegatee').value.trim();
+    if (!toSelf && !ADDRESS.test(typed)) throw new Error(t('delegate.bad'));
+    const member = await signing.account(card);
+    const delegatee = toSelf ? member.address : typed;
+    const expiry = (await chainNow(chain.rpc_url)) + DELEGATION_TTL_S;
+    const message = await delegation(chain.rpc_url, token, { delegator: member.address, delegatee, expiry });
+    const { Signature } = await loadEthers();
+    const { v, r, s } = Signature.from(await member.sign(message));
+    status.textContent = t('vote.sending');
+    const done = await post('/delegations/relay', {
+      delegator: member.address, delegatee, nonce: message.message.nonce, expiry, v, r, s });
+    const [now, mine, theirs] = await Promise.all([read(chain.rpc_url, token, 'delegates', [member.address]),
+      read(chain.rpc_url, token, 'getVotes', [member.address]), read(chain.rpc_url, token, 'getVotes', [delegatee])]);
+    status.className = 'ok';
+    status.innerHTML = `<strong data-delegated="${esc(now)}">${esc(t('delegate.done', {
+      to: short(now), mine: num(mine), theirs: num(theirs) }))}</strong>
+      <span class="muted">${esc(t('vote.tx'))} <code class="mono" data-tx>${esc(done.tx_hash)}</code></span>`;
+    return { delegator: member.address, delegate: now };
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = signing.explain(error);
+    return null;
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/** The mirror catches up a block or two after the chain: the profile is redrawn once it shows `delegate`. */
+async function refreshWhenIndexed(slot, address, delegateTo, chain) {
+  const deadline = Date.now() + INDEX_WAIT_MS;
+  while (Date.now() < deadline && slot.isConnected) {
+    const member = await get(`/members/${address}`).catch(() => null);
+    if (member?.delegate?.toLowerCase() === delegateTo.toLowerCase()) {
+      showProfile(slot, member, chain);
+      return;
+    }
+    await new Promise((resolve) => { setTimeout(resolve, 1000); });
+  }
+}
+
+function showProfile(slot, member, chain) {
+  slot.innerHTML = profile(member, chain);
+  for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, member.address));
+  slot.querySelector('.own-node').addEventListener('change', () => localStorage.setItem(NODE_KEY, JSON.stringify({
+    rpc: slot.querySelector('#node-rpc').value.trim(), ledger: slot.querySelector('#node-ledger').value.trim() })));
+}
+
 async function verify(button, address) {
   const period = button.dataset.verify;
   const out = document.getElementById(`verdict-${period}`);
@@ -103,7 +183,16 @@ async function verify(button, address) {
 
 export async function render(main, { params, chain }) {
   const address = params[0] ?? localStorage.getItem(KEY) ?? '';
-  main.innerHTML = `<h1>${esc(t('me.title'))}</h1>${form(address)}<div id="profile"></div>`;
+  main.innerHTML = `<h1>${esc(t('me.title'))}</h1>${form(address)}<div id="profile"></div>${delegateCard()}`;
+  const card = main.querySelector('#delegate');
+  signing.wire(card);
+  card.querySelector('[data-delegate-form]').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const done = await delegate(card, event.submitter?.value === 'self', chain);
+    if (done && done.delegator.toLowerCase() === address.toLowerCase()) {
+      refreshWhenIndexed(main.querySelector('#profile'), address, done.delegate, chain);
+    }
+  });
   main.querySelector('#who').addEventListener('submit', (event) => {
     event.preventDefault();
     location.hash = `#/me/${main.querySelector('#address').value.trim()}`;
@@ -112,14 +201,10 @@ export async function render(main, { params, chain }) {
   localStorage.setItem(KEY, address);
   const slot = main.querySelector('#profile');
   try {
-    slot.innerHTML = profile(await get(`/members/${address}`), chain);
+    showProfile(slot, await get(`/members/${address}`), chain);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
     slot.innerHTML = `<p class="error" role="alert">${esc(t('me.unknown', { address }))}</p>`;
-    return null;
   }
-  for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, address));
-  slot.querySelector('.own-node').addEventListener('change', () => localStorage.setItem(NODE_KEY, JSON.stringify({
-    rpc: slot.querySelector('#node-rpc').value.trim(), ledger: slot.querySelector('#node-ledger').value.trim() })));
   return null;
 }
