@@ -6,7 +6,7 @@ instead of a proposal per call); test_governance.py drives the real timelock.
 
 import brownie
 import pytest
-from brownie import RuleBook
+from brownie import ZERO_ADDRESS, RuleBook
 
 from contract_helpers import b32, err
 
@@ -19,7 +19,7 @@ def writer(accounts):
 @pytest.fixture(scope="module")
 def book(writer, admin):
     # level 1 = 10%, level 2 = 5%, pool 2%, target 100,000.00 yuan, max change 5 points.
-    return RuleBook.deploy(writer, 1000, 500, 200, 10_000_000, 500, {"from": admin})
+    return RuleBook.deploy(writer, ZERO_ADDRESS, 1000, 500, 200, 10_000_000, 500, {"from": admin})
 
 
 def test_getters_return_the_rules(book, writer):
@@ -128,9 +128,9 @@ def test_only_the_timelock_writes(book, admin, call):
 
 def test_constructor_rejects_out_of_bounds_rules(admin, writer):
     with brownie.reverts(err("RuleBookRateAboveBound", 2, 2500, 2000)):
-        RuleBook.deploy(writer, 1000, 2500, 200, 1, 500, {"from": admin})
+        RuleBook.deploy(writer, ZERO_ADDRESS, 1000, 2500, 200, 1, 500, {"from": admin})
     with brownie.reverts(err("RuleBookPoolRateOutOfBounds", 50, 100, 300)):
-        RuleBook.deploy(writer, 1000, 500, 50, 1, 500, {"from": admin})
+        RuleBook.deploy(writer, ZERO_ADDRESS, 1000, 500, 50, 1, 500, {"from": admin})
 
 
 def test_level1_change_keeps_the_sum_at_most_30_percent(book, writer):
@@ -145,7 +145,7 @@ def test_level1_change_keeps_the_sum_at_most_30_percent(book, writer):
 
 def test_constructor_checks_level1_against_the_sum(admin, writer):
     with brownie.reverts(err("RuleBookRateAboveBound", 1, 3001, 3000)):
-        RuleBook.deploy(writer, 3001, 0, 200, 1, 500, {"from": admin})
+        RuleBook.deploy(writer, ZERO_ADDRESS, 3001, 0, 200, 1, 500, {"from": admin})
 
 
 def test_a_change_of_exactly_the_maximum_is_allowed(book, writer):
