@@ -182,6 +182,20 @@ try {
   await open(`#/me/${spec.keystore.address}`, 'en');
   report.steps.delegate.profileEn = await page.locator('#profile').innerText();
   await shoot('delegate.en');
+
+  // 6. A wallet member delegates to the same neighbour, then takes the vote back (keyboard: Enter on the button).
+  step('takeback');
+  walletInUse = wallets.reason;
+  await open(`#/me/${walletInUse.address}`, 'en');
+  await page.locator('input[name="signer"][value="wallet"]').check();
+  await page.locator('#delegatee').fill(spec.delegatee);
+  await page.locator('[data-delegate-form] button[value="other"]').click();
+  const away = await outcome('[data-delegate-status]');
+  await page.evaluate(() => { document.querySelector('[data-delegate-status]').textContent = ''; });
+  await page.locator('[data-delegate-form] button[value="self"]').focus();
+  await page.keyboard.press('Enter');
+  report.steps.takeback = { away, back: await outcome('[data-delegate-status]'), fits: await fits() };
+  await shoot('delegate-back.phone');
 } catch (error) {
   report.error = `${report.current}: ${String(error.stack ?? error)}`;
 } finally {

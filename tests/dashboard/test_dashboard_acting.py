@@ -196,6 +196,20 @@ def test_delegation_moves_the_weight_on_chain_and_the_page_shows_it(
     assert f"Votes delegated to {short(delegatee)}" in step["profileEn"]
 
 
+def test_a_wallet_member_delegates_then_takes_the_vote_back(
+    report: dict[str, Any], linli: Linli, members: dict[str, LocalAccount], before: dict[str, Any]
+) -> None:
+    step, member = report["steps"]["takeback"], members["reason"].address
+    points = Points(linli)
+    assert not step["away"]["error"] and not step["back"]["error"], step
+    assert f"Delegated to {short(members['keyboard'].address)}: your votes now 0" in step["away"]["text"]
+    assert f"Delegated to {short(member)}: your votes now {before['votes']['reason']:,}" in step["back"]["text"]
+    assert points.delegates(member) == member and points.votes(member) == before["votes"]["reason"]
+    assert step["away"]["tx"] != step["back"]["tx"]
+    for tx in (step["away"]["tx"], step["back"]["tx"]):
+        assert linli.chain.w3.eth.get_transaction_receipt(tx)["status"] == 1
+
+
 def test_ethers_loads_only_when_a_member_signs(report: dict[str, Any]) -> None:
     assert report["ethers"], "ethers was never loaded"
     assert "reading" not in report["ethers"]
@@ -204,7 +218,7 @@ def test_ethers_loads_only_when_a_member_signs(report: dict[str, Any]) -> None:
 def test_every_page_fits_a_phone(report: dict[str, Any]) -> None:
     steps = report["steps"]
     assert steps["keyboard"]["fits"] and steps["reason"]["fits"] and steps["imported"]["fits"]
-    assert steps["delegate"]["fits"]
+    assert steps["delegate"]["fits"] and steps["takeback"]["fits"]
 
 
 def test_nothing_leaves_the_machine_and_no_console_errors(report: dict[str, Any]) -> None:

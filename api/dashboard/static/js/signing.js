@@ -61,12 +61,12 @@ export function panel() {
   </div>`;
 }
 
-/** One line in the member's language for anything signing or relaying threw. */
-export function explain(error) {
+/** One line in the member's language for anything signing or relaying threw; `route` names the relay route's
+ * own messages (`delegation.409`) before the shared ones (`relay.409`). */
+export function explain(error, route = 'relay') {
   if (error instanceof ApiError) {
-    const key = `relay.${error.status}`;
-    const text = t(key);
-    return text === key ? t('relay.other', { status: error.status }) : text;
+    const key = [`${route}.${error.status}`, `relay.${error.status}`].find((k) => t(k) !== k);
+    return key ? t(key) : t('relay.other', { status: error.status });
   }
   if (error instanceof keystore.KeyError) return t(error.code);
   if (error?.code === REJECTED || error?.code === 'ACTION_REJECTED') return t('signer.rejected');

@@ -132,7 +132,7 @@ async function delegate(card, toSelf, chain) {
     return { delegator: member.address, delegate: now };
   } catch (error) {
     status.className = 'error';
-    status.textContent = signing.explain(error);
+    status.textContent = signing.explain(error, 'delegation');
     return null;
   } finally {
     for (const b of buttons) b.disabled = false;
