@@ -12,6 +12,10 @@ distributions and time travel. A plain-Python model follows every step, and the 
 - the rule book only ever holds values within its legal bounds and changes only through executed proposals; a
   proposal with an out-of-bounds value fails at execution with the error naming the bound;
 - the payout ledger is append-only: a period is published once and never changes;
+- product polls: one ballot per member per poll, each approved candidate's tally and the turnout are exactly the
+  snapshot weights approved, never above the supply then; a poll's state follows the model (quorum at the
+  snapshot supply, tie at the cut-off, enacted once) and the catalogue holds exactly the winners of the polls
+  enacted so far;
 - the sum of balances equals the total supply, and so does the sum of votes.
 
 Cost: Ganache answers ~5 ms per contract read, so each step reads what a step can break (balances, votes, rule
@@ -68,7 +72,14 @@ TICKS = strategy("uint8", min_value=1, max_value=3)
 LEAN = strategy("uint8", max_value=3)  # the first round of votes: for, for, against, abstain
 MONTH = strategy("uint8", max_value=13)  # 0 and 13 are not months
 GMV = strategy("uint64", max_value=30_000_000)
+SELECTION = strategy("uint8", min_value=1, max_value=15)  # a bitmap over the four poll candidates
+TOP_N = strategy("uint8", min_value=1, max_value=3)
 FLAG = strategy("bool")
+
+CANDIDATES = [keccak(text=f"invariants-product-{i}") for i in range(4)]
+CANDIDATE_METADATA = [keccak(text=f"invariants-metadata-{i}") for i in range(4)]
+# IProductPoll.PollState
+POLL_PENDING, POLL_ACTIVE, POLL_DEFEATED, POLL_TIED, POLL_SUCCEEDED, POLL_ENACTED = range(6)
 
 OUTCOMES: Counter = Counter()  # what the run exercised; printed at the end (`-s`) and on failure
 
@@ -101,6 +112,35 @@ class Proposal:
 
 
 @dataclass
+class Poll:
+    """What the model knows of one product poll: every approval cast, and whether it was enacted."""
+
+    id: int
+    top_n: int
+    snapshot: int
+    deadline: int
+    approvals: dict = field(default_factory=dict)  # voter -> (selection, weight)
+    enacted: bool = False
+
+    def tallies(self) -> list[int]:
+        return [sum(w for sel, w in self.approvals.values() if sel >> i & 1) for i in range(len(CANDIDATES))]
+
+    def turnout(self) -> int:
+        return sum(w for _, w in self.approvals.values())
+
+    def outcome(self, supply_at_snapshot: int, numerator: int) -> tuple[int, list[int]]:
+        """(state, winner indexes) once ended: quorum of the snapshot supply, then the top N unless the N-th and
+        the (N+1)-th weigh the same (a tie enacts nothing); zero weight never wins; heavier first, then earlier."""
+        if self.turnout() == 0 or self.turnout() < supply_at_snapshot * numerator // 100:
+            return POLL_DEFEATED, []
+        tallies = self.tallies()
+        ranked = sorted((i for i, w in enumerate(tallies) if w > 0), key=lambda i: (-tallies[i], i))
+        if len(ranked) > self.top_n and tallies[ranked[self.top_n]] == tallies[ranked[self.top_n - 1]]:
+            return POLL_TIED, []
+        return POLL_SUCCEEDED, ranked[: self.top_n]
+
+
+@dataclass
 class Context:
     """What every example starts from: the deployed system after the initial award (a chain snapshot)."""
 
@@ -110,6 +150,7 @@ class Context:
     initial_timestamp: int
     rules: dict  # the rule book's values at the snapshot
     quorum_fraction: tuple[int, int]  # (numerator, denominator)
+    poll_quorum_numerator: int
 
 
 def now() -> int:
@@ -154,7 +195,8 @@ def prepare(linli, admin, members) -> Context:
     rules = {"level1": level1, "level2": level2, "pool": rate, "target": target,
              "max_change": linli.rule_book.maxRateChange()}
     gov = linli.governor
-    return Context(linli, admin, members, tx.timestamp, rules, (gov.quorumNumerator(), gov.quorumDenominator()))
+    return Context(linli, admin, members, tx.timestamp, rules, (gov.quorumNumerator(), gov.quorumDenominator()),
+                   linli.product_poll.quorumNumerator())
 
 
 class LinliInvariants(RuleBasedStateMachine):
@@ -165,6 +207,9 @@ class LinliInvariants(RuleBasedStateMachine):
         self.admin, self.members = ctx.admin, ctx.members
         linli = ctx.linli
         self.points, self.gov, self.rule_book, self.ledger = linli.points, linli.governor, linli.rule_book, linli.ledger
+        self.product_poll, self.poll_quorum_numerator = linli.product_poll, ctx.poll_quorum_numerator
+        self.polls: list[Poll] = []
+        self.catalogue: set[str] = set()  # product ids (hex) the enacted polls listed
         self.p = linli.params
         self.quorum_numerator, self.quorum_denominator = ctx.quorum_fraction
         self.balance = {m.address: INITIAL_POINTS for m in self.members}
@@ -366,6 +411,7 @@ class LinliInvariants(RuleBasedStateMachine):
                     self._execute(p)
             boundaries = [b for p in self.proposals if not (p.executed or p.refused)
                           for b in ((p.eta,) if p.queued else (p.snapshot + 1, p.deadline + 1)) if b > latest]
+            boundaries += [b for q in self.polls for b in (q.snapshot + 1, q.deadline + 1) if b > latest]
             if not boundaries:
                 return
             self._sleep_until(min(boundaries))
@@ -416,6 +462,101 @@ class LinliInvariants(RuleBasedStateMachine):
                 return "RuleBookRateAboveBound"
             old = self.rules[f"level{level}"]
         return "RuleBookRateChangeAboveBound" if abs(bps - old) > self.rules["max_change"] else None
+
+    # ------------------------------------------------------------------ product polls
+
+    def _poll_state(self, q: Poll, at: int) -> int:
+        if at <= q.snapshot:
+            return POLL_PENDING
+        if at <= q.deadline:
+            return POLL_ACTIVE
+        if q.enacted:
+            return POLL_ENACTED
+        return q.outcome(self._at(q.snapshot)[1], self.poll_quorum_numerator)[0]
+
+    def _poll_state_for_next_tx(self, q: Poll, latest: int) -> int | None:
+        first, last = self._poll_state(q, latest), self._poll_state(q, latest + MARGIN)
+        return first if first == last else None
+
+    def _pick_poll(self, index: int, wanted: tuple[int, ...]) -> tuple[Poll, int | None] | None:
+        """A poll in one of the `wanted` states for the next transaction if any, else any poll (to be refused)."""
+        latest = now()
+        states = [(q, self._poll_state_for_next_tx(q, latest)) for q in self.polls]
+        choices = [(q, state) for q, state in states if state in wanted] or states
+        return choices[index % len(choices)] if choices else None
+
+    @initialize(member=MEMBER, top_n=TOP_N, voters=VOTERS, selection=SELECTION)
+    def open_poll_and_approve(self, member, top_n, voters, selection):
+        """Every example also starts with a poll open for voting and a first round of approvals (the i-th voter's
+        selection is `selection` rotated by i, so the candidates' weights differ and sometimes tie)."""
+        self.open_poll(member, top_n)
+        q = self.polls[-1]
+        for i, voter in enumerate(self.members):
+            if voters >> i & 1:
+                rotated = (selection << i | selection >> (4 - i % 4)) & 15 or selection
+                self._approve(q, POLL_ACTIVE, voter, rotated)
+
+    @rule(member=MEMBER, top_n=TOP_N)
+    def open_poll(self, member, top_n):
+        """Open a poll and move to its voting window (its delay is seconds long)."""
+        tx = self.product_poll.createPoll(CANDIDATES, CANDIDATE_METADATA, top_n, f"poll {len(self.polls)}",
+                                          {"from": self.members[member]})
+        snapshot = tx.timestamp + self.p["voting_delay"]
+        self.polls.append(Poll(tx.return_value, top_n, snapshot, snapshot + self.p["voting_period"]))
+        self._sleep_until(snapshot + 1)
+        event("poll opened")
+
+    @rule(voters=VOTERS, index=INDEX, selection=SELECTION)
+    def approve(self, voters, index, selection):
+        """The members in `voters` approve `selection` in a poll open for voting (or in any poll, refused)."""
+        picked = self._pick_poll(index, (POLL_ACTIVE,))
+        if picked is None or picked[1] is None:
+            return
+        q, state = picked
+        for i, voter in enumerate(self.members):
+            if voters >> i & 1:
+                self._approve(q, state, voter, selection)
+
+    def _approve(self, q: Poll, state: int, voter, selection: int) -> None:
+        if state != POLL_ACTIVE:
+            with brownie.reverts(revert_pattern=r"ProductPollNotActive.*"):
+                self.product_poll.approve(q.id, selection, {"from": voter})
+            event("approval outside the window refused")
+        elif voter.address in q.approvals:
+            with brownie.reverts(revert_pattern=r"ProductPollAlreadyVoted.*"):
+                self.product_poll.approve(q.id, selection, {"from": voter})
+            event("second approval refused")
+        else:
+            tx = self.product_poll.approve(q.id, selection, {"from": voter})
+            weight = self._at(q.snapshot)[0][voter.address]
+            assert tx.events["ApprovalCast"]["weight"] == weight
+            q.approvals[voter.address] = (selection, weight)
+            event("approval cast")
+
+    @rule(index=INDEX)
+    def enact(self, index):
+        """Enact an ended poll: its winners join the catalogue once; a defeated or tied one changes nothing."""
+        picked = self._pick_poll(index, (POLL_DEFEATED, POLL_TIED, POLL_SUCCEEDED))
+        if picked is None or picked[1] is None:
+            return
+        q, state = picked
+        if state in (POLL_PENDING, POLL_ACTIVE):
+            with brownie.reverts(revert_pattern=r"ProductPollNotFinished.*"):
+                self.product_poll.enact(q.id, {"from": self.admin})
+            return
+        if state == POLL_ENACTED:
+            with brownie.reverts(revert_pattern=r"ProductPollAlreadyEnacted.*"):
+                self.product_poll.enact(q.id, {"from": self.admin})
+            event("second enact refused")
+            return
+        _, winners = q.outcome(self._at(q.snapshot)[1], self.poll_quorum_numerator)
+        ids = ["0x" + CANDIDATES[i].hex() for i in winners]
+        tx = self.product_poll.enact(q.id, {"from": self.admin})
+        new = [i for i in ids if i not in self.catalogue]
+        assert tx.events["PollEnacted"] == {"pollId": q.id, "state": state, "winners": ids, "added": len(new)}
+        q.enacted = state == POLL_SUCCEEDED
+        self.catalogue |= set(ids)
+        event(f"poll enacted: {['defeated', 'tied', 'succeeded'][state - POLL_DEFEATED]}")
 
     # ------------------------------------------------------------------ ledger
 
@@ -487,6 +628,14 @@ class LinliInvariants(RuleBasedStateMachine):
             calls[("distribution", period)] = (ledger.distribution, [period])
             if everything:
                 calls[("published", period)] = (ledger.isPublished, [period])
+        poll = self.product_poll
+        for k, q in enumerate(self.polls):
+            calls[("poll tallies", k)], calls[("poll turnout", k)] = (poll.tallies, [q.id]), (poll.turnout, [q.id])
+            calls[("poll state", k)] = (poll.state, [q.id])
+            if everything:
+                for i, m in enumerate(members):
+                    calls[("approved", k, i)] = (poll.hasVoted, [q.id, m])
+        calls["catalogue"] = (rule_book.products, [])
         got = read(calls)
 
         # Points: exact balances; sum of balances == supply == sum of votes.
@@ -529,6 +678,15 @@ class LinliInvariants(RuleBasedStateMachine):
             assert (str(root), str(record)) == self.published.get(period, (NO_HASH, NO_HASH)), period
             if everything:
                 assert got[("published", period)] == (period in self.published), period
+
+        # Product polls: exact tallies and turnout of snapshot weights, states, and a catalogue of enacted winners.
+        for k, q in enumerate(self.polls):
+            assert list(got[("poll tallies", k)]) == q.tallies() and got[("poll turnout", k)] == q.turnout()
+            assert max(got[("poll tallies", k)]) <= got[("poll turnout", k)] <= self._at(q.snapshot)[1]
+            assert got[("poll state", k)] == self._poll_state(q, latest), f"poll {q.id}"
+            if everything:
+                assert [got[("approved", k, i)] for i in range(MEMBERS)] == [m in q.approvals for m in members]
+        assert {str(i) for i in got["catalogue"]} == self.catalogue
 
         if everything:
             assert [str(got[("delegate", i)]) for i in range(MEMBERS)] == [self.delegate_of[m] for m in members]
