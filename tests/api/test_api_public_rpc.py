@@ -2,11 +2,11 @@
 which often differs from the server's own (a node on a private network); without it, the server's own."""
 from __future__ import annotations
 
+from api_support import MakeApp
+from api_world import World
 from fastapi.testclient import TestClient
 
 from api.settings import Settings
-from api_support import MakeApp
-from api_world import World
 
 PUBLIC = "https://node.coop.example/rpc"
 
