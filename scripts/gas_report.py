@@ -6,6 +6,9 @@
 
 Prints a table and one JSON object (also written to the path in LINLI_GAS_JSON when set). Every figure is
 the `gasUsed` of one transaction (21,000 intrinsic gas included), except the `*_per_member` figures.
+
+Product polls have no OpenZeppelin counterpart: an approval of 3 candidates is compared with the baseline's
+castVote (a member's one ballot either way), and enacting a poll with N = 3 winners is reported on its own.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from eth_account import Account
 from eth_utils import keccak
 
 from chain.ballots import BallotDomain, sign_ballot
+from chain.polls import approval_message
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import record_hash
 from scripts.deploy import deploy_linli
@@ -49,6 +53,7 @@ GAS_KEYS = (
     "castVote_after_quorum_baseline", "castVoteBySig", "castVoteBySig_baseline", "queue", "queue_baseline",
     "execute", "execute_baseline", "mint_per_member_batch", "mint_baseline", "delegate_baseline",
     "mint_plus_delegate_baseline", "publish_n10", "publish_n100000", "publish_floor_n10", "publish_floor_n100000",
+    "poll_approve3_first", "poll_approve3", "poll_approve3_by_sig", "poll_enact_n3",
 )
 RATIOS = {  # ratio key: (numerator, denominator)
     "castVote_ratio": ("castVote", "castVote_baseline"),
@@ -56,12 +61,14 @@ RATIOS = {  # ratio key: (numerator, denominator)
     "castVoteBySig_ratio": ("castVoteBySig", "castVoteBySig_baseline"),
     "publish_ratio": ("publish_n100000", "publish_n10"),
     "mint_ratio": ("mint_per_member_batch", "mint_plus_delegate_baseline"),
+    "poll_approve3_ratio": ("poll_approve3", "castVote_baseline"),
 }
 # Ratio limits Linli must stay within (docs/contracts.md "Gas targets"); a miss is reported, never hidden.
 TARGETS = {
     "castVote_ratio": 1.15,  # castVote / castVote_baseline
     "publish_ratio": 1.01,  # publish_n100000 / publish_n10
     "mint_ratio": 0.6,  # mint_per_member_batch / mint_plus_delegate_baseline
+    "poll_approve3_ratio": 1.3,  # poll_approve3 / castVote_baseline
 }
 PUBLISH_CEILING = 80_000  # publish_n100000, gas
 VOTERS = ("proposer", "A", "B", "C", "D", "E")
@@ -177,6 +184,33 @@ def _run_governance(dao: Dao, relayer, voters: dict) -> dict[str, int]:
     return gas
 
 
+def _run_poll(system, relayer, voters: dict) -> dict[str, int]:
+    """A product poll of 4 candidates, top 3, on the weight `_run_governance` gave: approvals of 3 candidates (the
+    first of the poll, an ordinary one, one relayed by EIP-712 signature), then enact adding 3 products."""
+    poll = system.product_poll
+    ids = [keccak(text=f"gas-report-product-{i}") for i in range(4)]
+    tx = poll.createPoll(ids, [keccak(text=f"gas-report-metadata-{i}") for i in range(4)], 3, "Gas report picks",
+                         {"from": voters["proposer"]})
+    poll_id, three = tx.return_value, 0b0111
+    _advance(poll.votingDelay() + 1)
+    gas = {"poll_approve3_first": poll.approve(poll_id, three, {"from": voters["A"]}).gas_used,
+           "poll_approve3": poll.approve(poll_id, three, {"from": voters["B"]}).gas_used}
+    signer = voters["C"]
+    _fields, name, version, chain_id, contract, _salt, _ext = poll.eip712Domain()
+    domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract}
+    message = approval_message(domain, poll_id, three, signer.address, poll.nonces(signer.address))
+    signature = Account.from_key(signer.private_key).sign_message(message).signature
+    gas["poll_approve3_by_sig"] = poll.approveBySig(poll_id, three, signer.address, signature,
+                                                    {"from": relayer}).gas_used
+    poll.approve(poll_id, 0b0110, {"from": voters["D"]})  # quorum; a clear top 3 (no tie at the cut-off)
+    _advance(poll.votingPeriod() + 1)
+    tx = poll.enact(poll_id, {"from": relayer})
+    if tx.events["PollEnacted"]["added"] != 3:
+        raise RuntimeError(f"enact added {tx.events['PollEnacted']['added']} products, not 3")
+    gas["poll_enact_n3"] = tx.gas_used
+    return gas
+
+
 def _distribution(period: int, members: int, gmv_cents: int, rate_bps: int, target_cents: int, pool_cents: int):
     """Merkle root and record hash of a month paying `pool_cents` to `members` deterministic addresses.
 
@@ -215,6 +249,7 @@ def measure() -> dict:
     report: dict = {}
     for dao, suffix in ((linli, ""), (baseline, "_baseline")):
         report.update({f"{k}{suffix}": v for k, v in _run_governance(dao, deployer, voters).items()})
+    report.update(_run_poll(system, deployer, voters))
 
     amounts = [100 + i for i in range(MINT_COHORT)]
     batch = linli.give_weight(cohort, amounts)
@@ -249,6 +284,11 @@ ROWS = (  # (label, Linli key, baseline key)
      "mint_plus_delegate_baseline"),
     ("publish a distribution, 10 members", "publish_n10", "publish_floor_n10"),
     ("publish a distribution, 100,000 members", "publish_n100000", "publish_floor_n100000"),
+    ("poll: approve 3 candidates, first of the poll (vs castVote, first)", "poll_approve3_first",
+     "castVote_first_baseline"),
+    ("poll: approve 3 candidates, not the first (vs castVote)", "poll_approve3", "castVote_baseline"),
+    ("poll: approveBySig of 3, relayed (vs castVoteBySig)", "poll_approve3_by_sig", "castVoteBySig_baseline"),
+    ("poll: enact, N = 3 products listed (vs execute of one setPoolRate)", "poll_enact_n3", "execute_baseline"),
 )
 
 
