@@ -13,6 +13,7 @@ from brownie import (
     TimelockController,
 )
 
+from chain.plan import CONTRACT_NAMES
 from scripts.deploy import deployment_record, load_params
 
 
@@ -35,6 +36,13 @@ def test_governor_wiring(governor, points, timelock, linli):
     assert governor.lateQuorumVoteExtension() == p["late_quorum_extension"]
 
 
+def test_product_poll_wiring(product_poll, points, rule_book, timelock, linli):
+    p = linli.params
+    assert (product_poll.token(), product_poll.ruleBook(), product_poll.timelock()) == (points, rule_book, timelock)
+    assert (product_poll.votingDelay(), product_poll.votingPeriod()) == (p["voting_delay"], p["voting_period"])
+    assert product_poll.quorumNumerator() == p["poll_quorum_numerator"]
+
+
 def test_rule_book_and_ledger_belong_to_the_timelock(rule_book, ledger, timelock, points, admin):
     assert rule_book.timelock() == timelock
     assert ledger.ruleBook() == rule_book
@@ -55,9 +63,9 @@ def test_no_initializer(container):
 def test_deployment_record_has_the_documented_shape(linli):
     record = deployment_record(linli, rpc="http://127.0.0.1:8545")
     assert set(record) >= {"chain_id", "rpc", "block", "contracts"}
-    assert set(record["contracts"]) >= {
-        "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger"
-    }
+    assert set(record["contracts"]) == {
+        "ContributionPoints", "CommunityGovernor", "TimelockController", "RuleBook", "PayoutLedger", "ProductPoll"
+    } == set(CONTRACT_NAMES)
     json.dumps(record)
 
 
