@@ -22,18 +22,13 @@ from nacl.signing import SigningKey
 from api.main import create_app
 from api.settings import Settings
 from api.request_signature import sign_headers
-from chain.base import Chain
 from chain.connect import start_local
-from chain.governor import Governance, Support
 from chain.nodes import free_port
-from chain.rules import Rules
-from chain.system import Linli
 from linli.demo import DemoConfig, DemoResult, run_demo
-from linli.services.demo_members import give_members_keys
+from linli.services.open_proposal import OPEN_PROPOSAL, open_proposal
 
 ADMIN_KEY_ID = "demo"
 ADMIN_SEED = bytes(range(32))  # a test key: it signs the payout record and the uploads
-OPEN_PROPOSAL = "分红比例 2% → 2.5%（提高会员分红）"
 CHROMIUM = Path("/usr/bin/chromium")
 
 
@@ -46,19 +41,6 @@ class Site:
     open_proposal: str = OPEN_PROPOSAL
     # member id -> private key (hex) of the members who have not voted on the open proposal, by points
     member_keys: dict[str, str] = field(default_factory=dict)
-
-
-def _open_proposal(chain: Chain, demo: DemoResult, coop: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The top point holder proposes a higher pool rate and votes for it; the runner-up only signs a ballot;
-    the others' keys are handed back, the order of the leaderboard kept, for a browser to vote with."""
-    linli = Linli.attach(chain, demo.deployment)
-    gov, keys = Governance(linli), give_members_keys(coop / "members.csv", DemoConfig().seed)
-    first, second = (keys[row["member_id"]] for row in demo.leaderboard[:2])
-    proposal = gov.propose([Rules(linli).set_pool_rate(250)], OPEN_PROPOSAL, first)
-    gov.advance_to_voting(proposal.id)
-    gov.cast_vote(proposal.id, Support.FOR, first, reason="多分给会员")
-    others = {row["member_id"]: keys[row["member_id"]].key.hex() for row in demo.leaderboard[2:]}
-    return gov.sign_ballot(proposal.id, Support.AGAINST, second).to_json(), others
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
@@ -85,8 +67,11 @@ def stage(out: Path) -> Iterator[Site]:
         pytest.fail("Debian's Chromium is missing: run toolchain/bootstrap_browser.sh (as root)")
     public = SigningKey(ADMIN_SEED).verify_key.encode().hex()
     with start_local("anvil") as chain:
-        demo = run_demo(chain, DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex()))
-        ballot, member_keys = _open_proposal(chain, demo, out / "coop")
+        config = DemoConfig(members=30, out_dir=out, admin_seed=ADMIN_SEED.hex())
+        demo = run_demo(chain, config)
+        opened = open_proposal(chain, demo, out / "coop", config.seed)
+        ballot = opened.ballot.to_json()
+        member_keys = {member: key.key.hex() for member, key in opened.voters.items()}
         settings = Settings(
             database_url=f"sqlite:///{out / 'mirror.db'}", rpc_url=chain.rpc, deployment=out / "deployment.json",
             confirmations=0, poll_seconds=0.2, admin_keys={ADMIN_KEY_ID: public},
