@@ -10,7 +10,8 @@ from typer._click import exceptions as click_errors  # typer >= 0.2x vendors cli
 
 from chain.recursion import restore_recursion_limit
 from governance.errors import LinliError
-from linli.cli import admin, chain, demo, mirror, month, proposal, propose, rules, serve, verify, vote
+from linli.cli import admin, chain, demo, mirror, month, points, proposal, propose, rules, serve, verify, vote
+from linli.cli.rpc_errors import rpc_failure
 from linli.cli.typer_texts import relabel_help, usage_message
 from linli.i18n import t
 
@@ -38,6 +39,7 @@ def _options(version: Annotated[bool, typer.Option(
 app.add_typer(rules.app, name="rules")
 app.add_typer(month.app, name="month")
 app.add_typer(chain.app, name="chain")
+app.add_typer(points.app, name="points")
 app.add_typer(propose.app, name="propose")
 app.add_typer(vote.app, name="vote")
 app.command("queue", help=t("proposal.queue.help"))(proposal.queue)
@@ -54,7 +56,8 @@ def main() -> None:
     """Entry point: every error is one clear line on stderr and a non-zero exit, never a traceback.
 
     Exit codes: 1 for a deliberate Linli error (bad data, a revert, a failed verification), 2 for a
-    command line that does not parse (click's convention), 130 when interrupted. The language is
+    command line that does not parse (click's convention), 130 when interrupted; a node's JSON-RPC refusal
+    or a node lost mid-command is also 1 (`rpc_errors`). The language is
     `linli.i18n`'s; errors raised below the CLI (governance, chain) keep their English text.
     """
     restore_recursion_limit()  # web3's py_ecc raises it to 100,000, past what the C stack can hold
@@ -76,6 +79,11 @@ def main() -> None:
     except typer.Abort:
         typer.echo(t("error.aborted"), err=True)
         sys.exit(130)
+    except Exception as exc:  # a node's refusal or a lost node is one line; anything else is a bug: re-raised
+        message = rpc_failure(exc)
+        if message is None:
+            raise
+        _fail(message, 1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

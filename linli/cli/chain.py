@@ -10,15 +10,19 @@ from __future__ import annotations
 import signal
 import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 from linli.cli.options import Json, Keystore, emit_json, note
 from linli.i18n import t
 
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
 app = typer.Typer(help=t("chain.help"), no_args_is_help=True)
 LOCAL_CHAIN_IDS = (1337, 31337)  # Ganache's and Anvil's: a dev node behind --rpc
+SESSION_MEMBERS = 3  # dev accounts 1..3, printed as members with their keys for a session's ballots
 
 
 @app.command("deploy", help=t("chain.deploy.help"))
@@ -65,17 +69,21 @@ def deploy(
 @app.command("node", help=t("chain.node.help"))
 def node(
     chain_kind: Annotated[str, typer.Option("--chain", help=t("chain.node.chain"))] = "anvil",
-    port: Annotated[int | None, typer.Option("--port", help=t("chain.node.port"))] = None,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, envvar="LINLI_NODE_PORT", show_envvar=True,
+                                             help=t("chain.node.port"))] = None,
     state: Annotated[Path | None, typer.Option("--state", help=t("chain.node.state"))] = None,
     accounts: Annotated[int, typer.Option("--accounts", help=t("chain.node.accounts"))] = 10,
 ) -> None:
     from chain.keys import dev_signers
-    from linli.cli.stateful_node import StatefulNode
+    from linli.cli.stateful_node import PREFERRED_PORT, StatefulNode, preferred_port
 
     if chain_kind not in ("anvil", "ganache"):
         raise typer.BadParameter(t("chain.node.bad_kind"), param_hint="--chain")
     kind: Literal["anvil", "ganache"] = chain_kind  # type: ignore[assignment]
-    local = StatefulNode(kind, port=port, accounts=accounts, state=state).start()
+    chosen = port or preferred_port()
+    if chosen != (port or PREFERRED_PORT):
+        note(t("chain.node.port_taken", preferred=PREFERRED_PORT, port=chosen))
+    local = StatefulNode(kind, port=chosen, accounts=accounts, state=state).start()
     # Ctrl-C, or a plain `kill`, ends the node cleanly (Anvil dumps its state); so does a shell that
     # started us in the background with SIGINT ignored
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -84,7 +92,11 @@ def node(
         typer.echo(t("chain.node.listening", kind=kind, url=local.url, log=local.log_path))
         typer.echo(t("chain.node.dev_accounts"))
         typer.echo(f"  export LINLI_RPC_URL={local.url}")
-        typer.echo(f"  export LINLI_PRIVATE_KEY=0x{dev_signers(1)[0].key.hex().removeprefix('0x')}  # dev account 0")
+        admin, *members = dev_signers(min(accounts, 1 + SESSION_MEMBERS))
+        typer.echo(f"  export LINLI_PRIVATE_KEY={_hex(admin)}  # {t('chain.node.admin_account')}")
+        for i, member in enumerate(members, start=1):
+            typer.echo(f"  export MEMBER{i}={member.address} MEMBER{i}_KEY={_hex(member)}"
+                       f"  # {t('chain.node.member_account', index=i)}")
         typer.echo(t("chain.node.stop_hint_state", state=state) if state else t("chain.node.stop_hint"))
         while local.running:
             time.sleep(0.5)
@@ -94,6 +106,10 @@ def node(
         typer.echo(t("chain.node.stopping", kind=kind))
     finally:
         local.stop()
+
+
+def _hex(account: LocalAccount) -> str:
+    return "0x" + account.key.hex().removeprefix("0x")
 
 
 def _interrupt(_signum: int, _frame: object) -> None:

@@ -9,12 +9,16 @@ client_header_timeout) in front.
 """
 from __future__ import annotations
 
-from typing import Annotated
+import socket
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from linli.cli.options import DeploymentFile, Rpc
 from linli.i18n import t
+
+if TYPE_CHECKING:
+    import uvicorn
 
 app = typer.Typer()
 
@@ -39,5 +43,27 @@ def serve(
     from api.settings import Settings
 
     settings = Settings.from_env(database_url=database, rpc_url=rpc, deployment=deployment, index=index)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_keep_alive=KEEP_ALIVE_S,
-                limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=SHUTDOWN_S)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="info",
+                            timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=MAX_CONNECTIONS,
+                            timeout_graceful_shutdown=SHUTDOWN_S)
+    announcing_server(config).run()
+
+
+def dashboard_url(host: str, port: int) -> str:
+    """Where a browser finds the dashboard of a server listening on `host`:`port`."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/dashboard/"
+
+
+def announcing_server(config: uvicorn.Config) -> uvicorn.Server:
+    """A uvicorn server that prints the dashboard's URL once it listens (not before: the port may be taken)."""
+    import uvicorn
+
+    class Announcing(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                port = self.servers[0].sockets[0].getsockname()[1] if self.servers else config.port
+                typer.echo(t("serve.dashboard", url=dashboard_url(config.host, port)))
+
+    return Announcing(config)

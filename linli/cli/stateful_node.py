@@ -2,10 +2,20 @@
 `linli --help` does not import the node machinery)."""
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 from typing import Literal
 
-from chain.nodes import LocalNode
+from chain.nodes import LocalNode, free_port
+
+PREFERRED_PORT = 8545  # the port wallets and tools expect of a dev node
+
+
+def preferred_port() -> int:
+    """8545 when nothing listens there (the usual address of a dev node), else a free port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        taken = sock.connect_ex(("127.0.0.1", PREFERRED_PORT)) == 0
+    return free_port() if taken else PREFERRED_PORT
 
 
 class StatefulNode(LocalNode):
@@ -20,6 +30,7 @@ class StatefulNode(LocalNode):
         if self.state is None:
             return base
         if self.kind == "anvil":
+            Path(self.state).parent.mkdir(parents=True, exist_ok=True)  # Anvil would lose its dump otherwise
             return [*base, "--state", str(self.state), "--state-interval", "5"]
         Path(self.state).mkdir(parents=True, exist_ok=True)
         return [*base, "--database.dbPath", str(self.state)]

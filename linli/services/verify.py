@@ -76,8 +76,8 @@ def verify_published(
     admin_public_key: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Verified:
-    """Raise VerificationError naming the first mismatch; `members` (addresses, or None for every member)
-    are also checked by the ledger's `verify` on chain."""
+    """Raise VerificationError naming the first mismatch; `members` (addresses or member ids, or None for
+    every member) are also checked by the ledger's `verify` on chain."""
     Period.parse(period)
     publication = Ledger(linli).read(period)
     if publication is None:
@@ -141,11 +141,12 @@ def _net(moves: list[Movement], address: str) -> int:
     return sum(m.amount if m.kind == "award" else -m.amount for m in moves if m.member.lower() == address.lower())
 
 
-def _line(lines: list[Mapping[str, Any]], address: str) -> Mapping[str, Any]:
+def _line(lines: list[Mapping[str, Any]], member: str) -> Mapping[str, Any]:
+    """The record's line of `member`: its address (any case) or its member id (the record carries both)."""
     for line in lines:
-        if line["address"].lower() == address.lower():
+        if line["address"].lower() == member.lower() or line["member_id"] == member:
             return line
-    raise VerificationError(t("verify.not_member", address=address))
+    raise VerificationError(t("verify.not_member", address=member))
 
 
 def check_member(linli: Linli, period: str, publication: Publication, line: Mapping[str, Any]) -> MemberCheck:

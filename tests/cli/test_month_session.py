@@ -132,8 +132,11 @@ def test_verify_a_published_month(cli, coop: dict) -> None:
     assert data["members_verified_on_chain"] == [
         {"member_id": richest["member_id"], "address": richest["address"], "payout_cents": richest["payout_cents"]}]
     assert data["paid_cents"] + report["undistributed_cents"] == data["pool_cents"] == report["pool_cents"]
+    by_id = cli("verify", "2026-11", "--record", record, "--member", richest["member_id"], "--json", env=env)
+    assert by_id.code == 0, by_id.err
+    assert json.loads(by_id.out)["members_verified_on_chain"] == data["members_verified_on_chain"]
     stranger = cli("verify", "2026-11", "--record", record, "--member", dev_signers(9)[8].address, env=env)
-    assert stranger.code == 1 and "is not a member in the published record" in stranger.error_line
+    assert stranger.code == 1 and "neither a member id nor an address in the published record" in stranger.error_line
     wrong_admin = cli("verify", "2026-11", "--record", record, "--admin-public-key", "0x" + "ab" * 32, env=env)
     assert wrong_admin.code == 1 and "not by the expected admin key" in wrong_admin.error_line
 
