@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, cache
 from typing import Any, cast
 
 from eth_abi import decode as abi_decode
@@ -29,7 +29,7 @@ class Layout:
     order: tuple[str, ...]  # argument names as the ABI lists them
 
 
-@lru_cache(maxsize=None)
+@cache
 def contract_abi(name: str) -> tuple[dict[str, Any], ...]:
     """A contract's ABI from build/contracts, read once per process (the artifacts are megabytes)."""
     return tuple(Artifacts().get(name).abi)

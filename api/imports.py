@@ -47,7 +47,8 @@ def _iso(moment: datetime | None) -> str | None:
 def _staged(body: IO[bytes], fmt: str, name: str, max_depth: int) -> Path:
     """The body as a named file for the loaders (which read paths), copied in chunks, never whole in memory.
     Each JSON line's nesting is checked on the way, before any decoder sees it."""
-    handle = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=SUFFIX[fmt], delete=False)
+    # closed by the `with handle` below; opened first so the path is known to the cleanup on failure
+    handle = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=SUFFIX[fmt], delete=False)  # noqa: SIM115
     path = Path(handle.name)
     try:
         with handle:

@@ -166,7 +166,8 @@ class Indexer:
         if ancestor is None:
             session.delete(state)
         else:
-            state.block_number, state.block_hash, state.block_timestamp = ancestor.number, ancestor.hash, ancestor.timestamp
+            state.block_number, state.block_hash = ancestor.number, ancestor.hash
+            state.block_timestamp = ancestor.timestamp
         self.replay(session)
 
     def replay(self, session: Session) -> None:

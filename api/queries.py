@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, TypeVar
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -230,13 +230,14 @@ class ProposalRow:
     now: int
 
 
-def _proposal_rows() -> Select[Unpack[tuple[Any, ...]]]:
+def _proposal_rows() -> Select[*tuple[Any, ...]]:
     """Proposals with their quorum (GovernorVotesQuorumFraction.quorum(snapshot): the numerator in force at
     the snapshot times the supply then) and the mirror's clock, computed by the database in the same row."""
     numerator = (
         select(ParameterChange.new)
         .where(ParameterChange.key == "quorum_numerator", ParameterChange.timestamp <= Proposal.vote_start)
-        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(), ParameterChange.log_index.desc())
+        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(),
+                  ParameterChange.log_index.desc())
         .limit(1).correlate(Proposal).scalar_subquery()
     )
     supply = (
@@ -285,7 +286,8 @@ def votes(*, session: Session, proposal_id: int, limit: int, offset: int) -> Pag
 def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
     query = (
         select(ParameterChange.new).where(ParameterChange.key == key, ParameterChange.timestamp <= timepoint)
-        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(), ParameterChange.log_index.desc())
+        .order_by(ParameterChange.timestamp.desc(), ParameterChange.block_number.desc(),
+                  ParameterChange.log_index.desc())
         .limit(1)
     )
     return session.scalar(query) or 0

@@ -21,7 +21,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from typing import Any
 
 import http_sf
@@ -96,7 +96,7 @@ def sign_headers(key_id: str, seed: bytes, method: str, url: str, body: bytes = 
                                key_resolver=MappingKeyResolver(public_keys={}, private_keys={key_id: private}))
     message = HttpMessage(method.upper(), url, {})
     when = time.time() if created is None else created
-    signer.sign(message, key_id=key_id, created=datetime.fromtimestamp(when, timezone.utc),
+    signer.sign(message, key_id=key_id, created=datetime.fromtimestamp(when, UTC),
                 nonce=nonce or secrets.token_urlsafe(24), label=LABEL, covered_component_ids=COVERED, body=body)
     return dict(message.headers)
 

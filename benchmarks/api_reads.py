@@ -29,12 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
-from eth_utils import to_checksum_address  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+import httpx
+from eth_utils import to_checksum_address
+from sqlalchemy import create_engine, insert, text
 
-from api.db import make_engine, migrate  # noqa: E402
-from api.models import Member, ParameterChange, Proposal, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint  # noqa: E402
+from api.db import make_engine, migrate
+from api.models import Member, ParameterChange, Proposal, SupplyCheckpoint, SyncState, Vote, VoteCheckpoint
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PROPOSAL_ID = 2**255 + 12345
@@ -44,7 +44,7 @@ ZERO_TX = "0x" + "00" * 32
 def fill(url: str, members: int, seed: int) -> list[str]:
     """The mirror of a co-op with `members` members; returns their addresses."""
     rng = random.Random(seed)
-    addresses = [to_checksum_address("0x%040x" % rng.getrandbits(160)) for _ in range(members)]
+    addresses = [to_checksum_address(f"0x{rng.getrandbits(160):040x}") for _ in range(members)]
     engine = make_engine(url)
     migrate(engine)
     now = 1_800_000_000
@@ -56,10 +56,10 @@ def fill(url: str, members: int, seed: int) -> list[str]:
             points = [rng.randint(1, 30_000) for _ in chunk]
             connection.execute(insert(Member), [
                 dict(address=a, points=p, awarded=p, revoked=0, votes=p, delegate=None, first_block=start + i,
-                     first_log=0) for i, (a, p) in enumerate(zip(chunk, points))])
+                     first_log=0) for i, (a, p) in enumerate(zip(chunk, points, strict=True))])
             connection.execute(insert(VoteCheckpoint), [
                 dict(block_number=start + i, log_index=0, timestamp=now - 10_000 + i % 5_000, delegate=a, votes=p)
-                for i, (a, p) in enumerate(zip(chunk, points))])
+                for i, (a, p) in enumerate(zip(chunk, points, strict=True))])
         connection.execute(insert(SupplyCheckpoint), [dict(timestamp=now - 5_000, supply=members * 15_000)])
         connection.execute(insert(ParameterChange), [dict(contract="CommunityGovernor", key="quorum_numerator", old=0,
                                                           new=10, block_number=1, log_index=0, timestamp=now - 20_000,

@@ -19,10 +19,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chain.connect import open_chain  # noqa: E402
-from chain.deploy import deploy_linli  # noqa: E402
-from chain.points import evidence_id  # noqa: E402
-from chain.system import Linli  # noqa: E402
+from chain.connect import open_chain
+from chain.deploy import deploy_linli
+from chain.points import evidence_id
+from chain.system import Linli
 
 
 def measure(kind: str, txs: int) -> dict[str, Any]:

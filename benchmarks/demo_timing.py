@@ -18,8 +18,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from chain.connect import open_chain  # noqa: E402
-from linli.demo import DemoConfig, run_demo  # noqa: E402
+from chain.connect import open_chain
+from linli.demo import DemoConfig, run_demo
 
 CHAIN_STEPS = ("deploy", "mint", "govern", "publish")
 

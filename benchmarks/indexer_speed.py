@@ -19,16 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from eth_account import Account  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from eth_account import Account
+from sqlalchemy import create_engine, text
 
-from api.db import make_engine, migrate, session_factory  # noqa: E402
-from api.indexer import Indexer  # noqa: E402
-from api.source import ChainSource  # noqa: E402
-from chain.connect import start_local  # noqa: E402
-from chain.deploy import deploy_linli  # noqa: E402
-from chain.points import Award, Points, evidence_id  # noqa: E402
-from chain.system import Linli  # noqa: E402
+from api.db import make_engine, migrate, session_factory
+from api.indexer import Indexer
+from api.source import ChainSource
+from chain.connect import start_local
+from chain.deploy import deploy_linli
+from chain.points import Award, Points, evidence_id
+from chain.system import Linli
 
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
@@ -50,7 +50,8 @@ def main() -> int:
     try:
         with start_local("anvil") as chain:
             linli = Linli.attach(chain, deploy_linli(chain))
-            awards = [Award(members[i % len(members)], 1 + i % 50, evidence_id(f"bench:{i}")) for i in range(args.awards)]
+            awards = [Award(members[i % len(members)], 1 + i % 50, evidence_id(f"bench:{i}"))
+                      for i in range(args.awards)]
             Points(linli).award_batch(awards, batch_id=evidence_id("bench"), chunk_size=100)  # back to back
             lo, hi = linli.deployment.block, chain.block_number()
             addresses = list(linli.deployment.contracts.values())

@@ -42,7 +42,7 @@ def pure_checksum_address(text: str) -> str:
     body = text[2:]
     lower = body.lower()
     digest = keccak(lower.encode("ascii")).hex()
-    checksummed = "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest))
+    checksummed = "".join(c.upper() if int(d, 16) >= 8 else c for c, d in zip(lower, digest, strict=True))
     if body not in (lower, body.upper()) and body != checksummed:
         raise BadInput(f"{text!r} has a wrong EIP-55 checksum: re-copy it or write it in lower case")
     return "0x" + checksummed

@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from governance.merkle import StandardMerkleTree  # noqa: E402
+from governance.merkle import StandardMerkleTree
 
 OZ_SCRIPT = Path(__file__).with_name("oz_merkle_tree.js")
 
 
 def random_leaves(count: int, seed: int) -> list[tuple[str, int]]:
     rng = random.Random(seed)
-    return [("0x%040x" % rng.getrandbits(160), rng.getrandbits(48)) for _ in range(count)]
+    return [(f"0x{rng.getrandbits(160):040x}", rng.getrandbits(48)) for _ in range(count)]
 
 
 def oz_build(values: list[tuple[str, int]]) -> tuple[str, float]:

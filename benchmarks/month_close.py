@@ -78,10 +78,12 @@ def main() -> None:
     figures = {
         "members": parse["members"], "orders": parse["orders"], "activities": parse["activities"],
         "generate_wall_s": round(generated, 3), "parse": parse, "close": close,
-        "ratio_wall": round(close["wall_s"] / parse["wall_s"], 2), "ratio_cpu": round(close["cpu_s"] / parse["cpu_s"], 2),
+        "ratio_wall": round(close["wall_s"] / parse["wall_s"], 2),
+        "ratio_cpu": round(close["cpu_s"] / parse["cpu_s"], 2),
         "ratio_target": RATIO_TARGET, "peak_mb": close["peak_mb"], "peak_target_mb": MEMORY_TARGET_MB,
     }
-    figures["ok"] = max(figures["ratio_wall"], figures["ratio_cpu"]) <= RATIO_TARGET and close["peak_mb"] <= MEMORY_TARGET_MB
+    figures["ok"] = (max(figures["ratio_wall"], figures["ratio_cpu"]) <= RATIO_TARGET
+                     and close["peak_mb"] <= MEMORY_TARGET_MB)
     if args.json:
         print(json.dumps(figures, indent=2))
         return

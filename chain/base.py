@@ -103,7 +103,7 @@ class Chain(ABC):
         missing = block - self.block_number()
         return self.mine(missing) if missing > 0 else self.block_number()
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a default that backends holding nothing keep
         """Release what the backend holds (a local node process, sessions)."""
 
     def __enter__(self) -> Chain:

@@ -25,6 +25,7 @@ import requests
 
 from chain.errors import NodeStartError
 from chain.keys import DEV_MNEMONIC
+import contextlib
 
 NodeKind = Literal["anvil", "ganache"]
 _PR_SET_PDEATHSIG = 1
@@ -56,10 +57,8 @@ def _die_with_parent() -> None:
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _group_alive(pgid: int) -> bool:

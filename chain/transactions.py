@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
@@ -39,7 +39,7 @@ from chain.errors import ChainError, TransactionReverted
 from chain.reverts import RevertDecoder, node_message, revert_data
 from governance.errors import LinliError
 
-Callish = Union[ContractFunction, ContractConstructor]
+Callish = ContractFunction | ContractConstructor
 _NONCE_STALE = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
 
 

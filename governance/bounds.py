@@ -11,7 +11,7 @@ The checks raise `OutOfBounds` (a `BadInput`); callers add the file, line and fi
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from governance.errors import BadInput
 
@@ -49,8 +49,8 @@ MAX_MONTHLY_CENTS = min(MAX_GMV_TARGET_CENTS, RECORD_INT_MAX)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 """Data times and settlement periods. PayoutLedger takes periods 2000..9999; a century from 2000 is ample,
 and a year checked before any timezone conversion keeps `astimezone` far from datetime's year 1..9999."""
-EARLIEST = datetime(MIN_YEAR, 1, 1, tzinfo=timezone.utc)
-END = datetime(MAX_YEAR + 1, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(MIN_YEAR, 1, 1, tzinfo=UTC)
+END = datetime(MAX_YEAR + 1, 1, 1, tzinfo=UTC)
 
 MAX_ID_CHARS = 128
 """member_id, order_id, product_id, group_id, activity_id, ref: the mirror stores them as VARCHAR(128)."""
@@ -146,7 +146,7 @@ def check_time(when: datetime) -> datetime:
     offset can never push the conversion out of datetime's range (0001-01-01T00:00:00+14:00)."""
     if not MIN_YEAR - 1 <= when.year <= MAX_YEAR + 1:
         raise OutOfBounds(f"year {when.year} is outside the bound {MIN_YEAR}..{MAX_YEAR}")
-    utc = when.astimezone(timezone.utc)
+    utc = when.astimezone(UTC)
     if not EARLIEST <= utc < END:
         raise OutOfBounds(f"{when.isoformat()} is outside the bound {EARLIEST.isoformat()} .. "
                           f"{END.isoformat()} (exclusive)")

@@ -141,9 +141,8 @@ def unique_orders(orders: Iterable[Order]) -> list[Order]:
     for order in orders:
         if type(order.amount_cents) is not int or order.amount_cents <= 0:
             raise BadInput(f"order {order.order_id!r}: amount_cents {order.amount_cents!r} must be whole cents > 0")
-        if order.status is OrderStatus.REFUNDED:
-            if order.refunded_at is None or order.refunded_at < order.paid_at:
-                raise BadInput(f"order {order.order_id!r}: a refund needs refunded_at at or after paid_at")
+        if order.status is OrderStatus.REFUNDED and (order.refunded_at is None or order.refunded_at < order.paid_at):
+            raise BadInput(f"order {order.order_id!r}: a refund needs refunded_at at or after paid_at")
         seen = unique.get(order.order_id)
         if seen is None or seen == order:
             unique[order.order_id] = order

@@ -58,7 +58,7 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
     levels: dict[Period, dict[MemberId, LevelState]] = {}
     for i, period in enumerate(periods):
         prior = states
-        capped = apply_daily_caps(pending[i], lambda m: tiers[prior.get(m, START).tier].daily_cap, tz)
+        capped = apply_daily_caps(pending[i], lambda m, prior=prior: tiers[prior.get(m, START).tier].daily_cap, tz)
         buckets[i].extend(capped)
         period_sum: dict[MemberId, int] = defaultdict(int)
         for member_id, points, *_ in buckets[i]:  # unpacking beats attribute access on 2M named tuples
@@ -69,14 +69,14 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
                   if (s := step_level(states.get(m, START), growth.get(m, 0), rules.levels)) != START}
         awards[period] = buckets[i]
         levels[period] = states
-    return Growth(awards, dict(zip(periods, sums)), levels)
+    return Growth(awards, dict(zip(periods, sums, strict=True)), levels)
 
 
 def _window_growth(periods: list[Period], buckets: list[list[Award]], sums: list[dict[MemberId, int]],
                    since: datetime, tz) -> dict[MemberId, int]:
     """Points per member from awards at or after `since` (up to the last period's end)."""
     growth: dict[MemberId, int] = defaultdict(int)
-    for period, bucket, period_sum in zip(periods, buckets, sums):
+    for period, bucket, period_sum in zip(periods, buckets, sums, strict=False):  # buckets run ahead of periods
         if period.end(tz) <= since:
             continue
         if period.start(tz) >= since:

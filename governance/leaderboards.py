@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo, UTC
 from fractions import Fraction
 
 from governance.errors import BadInput
@@ -93,7 +93,7 @@ def _review_rate(data: CoopData, live: list[Order], start: datetime, end: dateti
     for a in data.activities:
         if a.kind is ActivityKind.REVIEW and a.ref in in_window and a.at < end:
             reviewed[a.ref] = min(a.at, reviewed.get(a.ref, a.at))
-    counts: dict[MemberId, list] = defaultdict(lambda: [0, 0, datetime.min.replace(tzinfo=timezone.utc)])
+    counts: dict[MemberId, list] = defaultdict(lambda: [0, 0, datetime.min.replace(tzinfo=UTC)])
     for order_id, order in in_window.items():
         row = counts[order.member_id]
         row[1] += 1
@@ -120,4 +120,4 @@ _METRICS: dict[str, Callable[[CoopData, list[Order], datetime, datetime], Scores
 
 
 def _utc_midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)

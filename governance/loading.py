@@ -276,7 +276,7 @@ def _csv_rows(lines: Iterator[str], name: str, fields: tuple[str, ...], bad: lis
             if len(values) != width:
                 bad.append(BadRow(name, line, "row", f"expected {width} fields, found {len(values)}"))
                 continue
-            yield line, dict(zip(header, values))
+            yield line, dict(zip(header, values, strict=True))
     except csv.Error as exc:  # the csv module stops at the first such error: so does the import
         reason = (f"a field longer than the bound of {MAX_LINE_CHARS} characters" if "field limit" in str(exc)
                   else f"not CSV: {exc}")

@@ -128,7 +128,8 @@ class StandardMerkleTree:
             "format": "standard-v1",
             "leafEncoding": ["address", "uint256"],
             "tree": [_hex(n) for n in self.tree],
-            "values": [{"value": [a, str(v)], "treeIndex": t} for (a, v), t in zip(self.values, self.tree_index)],
+            "values": [{"value": [a, str(v)], "treeIndex": t}
+                       for (a, v), t in zip(self.values, self.tree_index, strict=True)],
         }
 
 

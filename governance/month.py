@@ -93,11 +93,11 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     ids = sorted(data.members)
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]
-    tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
+    tree = StandardMerkleTree.of(list(zip(addresses, payouts, strict=True)))
     members = tuple(
         MemberLine(m, address, points.get(m, 0), levels.get(m, rules.levels.tiers[0].name),
                    commission.get(m, 0), payout, proof)
-        for m, address, payout, proof in zip(ids, addresses, payouts, _proofs(tree))
+        for m, address, payout, proof in zip(ids, addresses, payouts, _proofs(tree), strict=True)
     )
     content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
                       split.undistributed_cents, tree.root, members)

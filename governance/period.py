@@ -9,7 +9,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo, UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from governance.bounds import OutOfBounds, check_period_year
@@ -79,7 +79,7 @@ class Period:
         """Local midnight of each day of the month, then the month's end: `bisect_right(starts, t) - 1`
         is the 0-based day of `t`, much cheaper than converting every timestamp to local time."""
         first, after = date(self.year, self.month, 1), date(self.next().year, self.next().month, 1)
-        days = [datetime.combine(first + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
+        days = [datetime.combine(first + timedelta(days=d), time(), tzinfo=tz).astimezone(UTC)
                 for d in range((after - first).days)]
         return [*days, self.end(tz)]
 
@@ -91,7 +91,7 @@ _last_found: dict[tzinfo, tuple[datetime, datetime, Period]] = {}
 def _midnight_on_the_first(year: int, month: int, tz: tzinfo) -> datetime:
     """In UTC, like every loaded time: comparing datetimes with the same tzinfo skips two utcoffset()
     calls, which matters once per order. Cached for the same reason."""
-    return datetime(year, month, 1, tzinfo=tz).astimezone(timezone.utc)
+    return datetime(year, month, 1, tzinfo=tz).astimezone(UTC)
 
 
 class LocalDays:
@@ -101,7 +101,7 @@ class LocalDays:
     def __init__(self, tz: tzinfo, first: datetime, last: datetime) -> None:
         start = first.astimezone(tz).date() - timedelta(days=1)
         span = (last.astimezone(tz).date() - start).days + 2
-        midnights = [datetime.combine(start + timedelta(days=d), time(), tzinfo=tz).astimezone(timezone.utc)
+        midnights = [datetime.combine(start + timedelta(days=d), time(), tzinfo=tz).astimezone(UTC)
                      for d in range(span + 1)]
         low, high, base = midnights[0], midnights[-1], start.toordinal() - 1
 

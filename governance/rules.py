@@ -258,7 +258,7 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
             raise RulesError(f"{where}: expected a whole number, found {_kind(value)}")
         low, high, why = RULE_INT_BOUNDS[_INDEX.sub("", where)]
         return _bounded(where, check_range, value, low, high, why)
-    if hint is bool and type(value) is not bool or hint is str and type(value) is not str:
+    if (hint is bool and type(value) is not bool) or (hint is str and type(value) is not str):
         raise RulesError(f"{where}: expected {'true or false' if hint is bool else 'text'}, found {_kind(value)}")
     if hint is str:
         return _bounded(where, check_chars, value, MAX_RULE_TEXT_CHARS)

@@ -112,7 +112,7 @@ def _orders(rng: random.Random, scale: Scale, buyers: list[float], hoods: list[i
     seconds = sorted(rng.randrange(days * _DAY - 4 * _DAY) for _ in range(count))
     prefix = _day_prefixes(start, days)
     out: list[_Order] = []
-    for n, (buyer, second) in enumerate(zip(chosen, seconds)):
+    for n, (buyer, second) in enumerate(zip(chosen, seconds, strict=True)):
         amount = 500 + int(rng.lognormvariate(8.3, 0.7)) // 10 * 10
         refunded = rng.randrange(1000) < scale.refund_per_mille
         refund_second = second + 3600 + rng.randrange(2 * _DAY) if refunded else None

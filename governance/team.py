@@ -1,7 +1,7 @@
 """Who stands above a buyer: the referral tree and the 链动2+1 slide-down (滑落) team tree.
 
-Members are placed in join order (joined_at, then member_id; a referrer before its referrals). Each has a referral parent (its referrer) and
-a team parent, fixed when it joins:
+Members are placed in join order (joined_at, then member_id; a referrer before its referrals). Each has a
+referral parent (its referrer) and a team parent, fixed when it joins:
 
 - a member with no referrer is a founder and owns a team from the start; its referrals stay with it;
 - a member's first two direct referrals slide (滑落) to the team of the member's team owner, i.e. their

@@ -34,13 +34,13 @@ TIMEOUT_SECONDS = 900
 # The test modules (tests/contracts/) that exercise each contract file. test_invariants.py (hypothesis,
 # minutes per run) is left out of mutant runs to keep the whole sample within ~30 minutes.
 MODULES: dict[str, tuple[str, ...]] = {
-    "RuleBook.sol": ("test_rule_book.py", "test_governance.py"),
+    "RuleBook.sol": ("test_rule_book.py", "test_governance.py", "test_product_poll_enact.py"),
     "PayoutLedger.sol": ("test_payout_ledger.py", "test_governance.py"),
     "ContributionPoints.sol": ("test_contribution_points.py", "test_governance.py"),
     "CommunityGovernor.sol": ("test_governance.py", "test_proposal_guardian.py", "test_deploy.py"),
     "governance/GovernorProposalGuardian.sol": ("test_proposal_guardian.py", "test_governance.py"),
     "governance/GovernorQuorumCache.sol": ("test_governance.py", "test_proposal_guardian.py"),
-    "ProductPoll.sol": ("test_product_poll.py",),
+    "ProductPoll.sol": ("test_product_poll.py", "test_product_poll_enact.py", "test_product_poll_by_sig.py"),
 }
 
 
@@ -136,8 +136,12 @@ MUTANTS: tuple[Mutant, ...] = (
       "if (topN == 0 || topN >= count) {"),
     M("pp-deadline-off-by-one", "ProductPoll.sol", "now_ > p.deadline) {", "now_ >= p.deadline) {"),
     M("pp-selection-off-by-one", "ProductPoll.sol", "selection >> count != 0", "selection >> (count + 1) != 0"),
-    M("pp-winners-early", "ProductPoll.sol", "if (_token.clock() <= p.deadline) {",
-      "if (_token.clock() < p.deadline) {"),
+    M("pp-winners-early", "ProductPoll.sol", "if (_token.clock() <= p.deadline) revert",
+      "if (_token.clock() < p.deadline) revert"),
+    M("pp-quorum-strict", "ProductPoll.sol", "p.turnout < quorum(pollId)", "p.turnout <= quorum(pollId)"),
+    M("pp-tie-ignored", "ProductPoll.sol", "if (weights[i] == cutWeight) return", "if (false) return"),
+    M("pp-enact-twice", "ProductPoll.sol", "if (p.enacted) revert ProductPollAlreadyEnacted(pollId);", ""),
+    M("rb-poll-role-open", "RuleBook.sol", "public virtual onlyRole(POLL_ROLE) returns", "public virtual returns"),
     M("pp-ties-and-zero-weight", "ProductPoll.sol", "if (weights[i] > bestWeight) {",
       "if (weights[i] >= bestWeight) {"),
     M("pp-zero-weight-skip", "ProductPoll.sol", "if (weight != 0) {", "if (true) {",

@@ -12,7 +12,8 @@ router = APIRouter(prefix="/rules", tags=["rules"])
 def read_rules(session: SessionDep) -> schemas.Rules:
     """The rule book in force at the last indexed block."""
     rules = queries.rules_in_force(session=session)
-    return schemas.Rules(**rules, total_bps=rules["level1_bps"] + rules["level2_bps"], as_of=queries.now(session=session))
+    return schemas.Rules(**rules, total_bps=rules["level1_bps"] + rules["level2_bps"],
+                         as_of=queries.now(session=session))
 
 
 @router.get("/history", response_model=list[schemas.RuleChange])

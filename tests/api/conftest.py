@@ -14,12 +14,12 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from api.main import create_app  # noqa: E402
-from api_support import BACKENDS, ROOT, MakeApp, database, settings_for, sync  # noqa: E402
-from api_world import World, build_world  # noqa: E402
-from chain.connect import start_local  # noqa: E402
-from chain.rpc import RpcChain  # noqa: E402
-from chain.system import Linli  # noqa: E402
+from api.main import create_app
+from api_support import BACKENDS, ROOT, MakeApp, database, settings_for, sync
+from api_world import World, build_world
+from chain.connect import start_local
+from chain.rpc import RpcChain
+from chain.system import Linli
 
 
 @pytest.fixture(scope="session", autouse=True)

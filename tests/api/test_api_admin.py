@@ -156,7 +156,8 @@ def test_payout_record_upload_then_proofs(admin_client: TestClient, world: World
     assert response.json() == {"period": PERIOD, "record_hash": world.record.record_hash, "members": 3}
     proof = admin_client.get(f"/distributions/{PERIOD}/proofs/{world.alice.address.lower()}").json()
     assert proof["payout_cents"] == 300_000
-    assert Ledger(world.linli).verify(PERIOD, world.alice.address, 300_000, [bytes.fromhex(p[2:]) for p in proof["proof"]])
+    siblings = [bytes.fromhex(p[2:]) for p in proof["proof"]]
+    assert Ledger(world.linli).verify(PERIOD, world.alice.address, 300_000, siblings)
     assert admin_client.get(f"/distributions/{PERIOD}").json()["record_available"] is True
     assert admin_client.get(f"/distributions/{PERIOD}/proofs/{world.dave.address}").status_code == 404
 

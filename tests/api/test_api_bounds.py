@@ -71,7 +71,7 @@ def test_two_orders_of_2_62_cents_are_refused_and_the_leaderboard_stays_200(admi
 def test_amounts_beyond_bigint_and_uint256_answer_422_in_csv_and_json_lines(admin: TestClient, amount: int) -> None:
     response = _post(admin, "/admin/orders", _orders_csv(amount))
     assert response.status_code == 422 and ":2: amount_cents:" in response.json()["detail"]
-    row = dict(zip(FIELDS, ("o1", "m-bob", amount, _recent(), "paid", None, "rice", None)))
+    row = dict(zip(FIELDS, ("o1", "m-bob", amount, _recent(), "paid", None, "rice", None), strict=True))
     response = _post(admin, "/admin/orders?format=jsonl", (json.dumps(row) + "\n").encode())
     assert response.status_code == 422 and ":1: amount_cents:" in response.json()["detail"]
     assert "is above the bound 1000000000" in response.json()["detail"]

@@ -104,7 +104,8 @@ def test_distributions(client: TestClient, world: World) -> None:
     listed = client.get("/distributions").json()
     assert [d["period"] for d in listed] == [PERIOD]
     one = client.get(f"/distributions/{PERIOD}").json()
-    assert (one["gmv_cents"], one["pool_cents"], one["pool_rate_bps"], one["member_count"]) == (20_000_000, 500_000, 250, 3)
+    figures = (one["gmv_cents"], one["pool_cents"], one["pool_rate_bps"], one["member_count"])
+    assert figures == (20_000_000, 500_000, 250, 3)
     assert one["record_hash"] == world.record.record_hash and one["record_available"] is False
     assert client.get("/distributions/2026-09").status_code == 404
     assert client.get("/distributions/2026-13").status_code == 422

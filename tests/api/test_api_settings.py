@@ -16,7 +16,8 @@ def test_defaults_are_a_local_sqlite_file() -> None:
 
 
 def test_environment_and_overrides() -> None:
-    env = {"LINLI_DATABASE_URL": "postgresql://x/y", "LINLI_CONFIRMATIONS": "5", "LINLI_ADMIN_KEYS": f"ops:0x{PUBLIC}, b:{PUBLIC}"}
+    env = {"LINLI_DATABASE_URL": "postgresql://x/y", "LINLI_CONFIRMATIONS": "5",
+           "LINLI_ADMIN_KEYS": f"ops:0x{PUBLIC}, b:{PUBLIC}"}
     settings = Settings.from_env(env, confirmations=3)
     assert settings.database_url == "postgresql://x/y" and settings.confirmations == 3
     assert settings.admin_keys == {"ops": PUBLIC, "b": PUBLIC}

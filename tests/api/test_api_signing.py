@@ -14,7 +14,7 @@ import base64
 import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,7 @@ def _library_sign(target: str, body: bytes, *, covered: Sequence[str] = COVERED,
     signer = HTTPMessageSigner(signature_algorithm=algorithms.ED25519,
                                key_resolver=MappingKeyResolver(public_keys={}, private_keys={key_id: private}))
     message = HttpMessage("POST", ORIGIN + target, {})
-    when = datetime.fromtimestamp(time.time() if created is None else created, timezone.utc)
+    when = datetime.fromtimestamp(time.time() if created is None else created, UTC)
     signer.sign(message, key_id=key_id, created=when, nonce=nonce, include_alg=include_alg,
                 covered_component_ids=covered, body=body)
     return dict(message.headers)

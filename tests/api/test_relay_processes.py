@@ -77,8 +77,8 @@ def serving(voting: Voting, database_url: str, logs: Path, *, rate_per_minute: i
         for name in ("a", "b"):
             port = free_port()
             log = stack.enter_context((logs / f"serve-{name}.log").open("w"))
-            server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "linli"), "serve", "--port", str(port), "--no-index"],
-                                      env=env, stdout=log, stderr=subprocess.STDOUT)
+            command = [str(ROOT / ".venv" / "bin" / "linli"), "serve", "--port", str(port), "--no-index"]
+            server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             stack.callback(_stop, server)
             bases.append((f"http://127.0.0.1:{port}", server, logs / f"serve-{name}.log"))
         for base, server, log_path in bases:
@@ -127,10 +127,10 @@ def test_ballots_sent_to_two_servers_at_once_are_all_counted(voting: Voting, tmp
     before = gov.tally(voting.proposal_id)
     sent_before = w3.eth.get_transaction_count(voting.relayer.address)
     ballots = _ballots(voting)
-    with database("postgresql", tmp_path) as url, serving(voting, url, tmp_path, rate_per_minute=1000) as bases:
-        with ThreadPoolExecutor(MEMBERS) as pool, httpx.Client(timeout=120) as client:
-            responses = list(pool.map(lambda ib: client.post(f"{bases[ib[0] % 2]}/votes/relay", json=ib[1]),
-                                      enumerate(ballots)))
+    with (database("postgresql", tmp_path) as url, serving(voting, url, tmp_path, rate_per_minute=1000) as bases,
+          ThreadPoolExecutor(MEMBERS) as pool, httpx.Client(timeout=120) as client):
+        responses = list(pool.map(lambda ib: client.post(f"{bases[ib[0] % 2]}/votes/relay", json=ib[1]),
+                                  enumerate(ballots)))
     failures = [(r.status_code, r.text) for r in responses if r.status_code != 200]
     assert not failures, failures
     assert all(gov.has_voted(voting.proposal_id, m.address) for m in voting.members)

@@ -61,7 +61,7 @@ def test_relayed_ballot_counts_for_the_signer_not_the_relayer(linli: Linli, chai
     assert chain.w3.eth.get_balance(member.address) == 0  # the member paid nothing
     assert gov.has_voted(proposal.id, member.address) and not gov.has_voted(proposal.id, relayer.address)
     assert gov.tally(proposal.id).against == 400
-    cast = [e for e in linli.events.from_receipt(receipt) if e.name == "VoteCast"][0]
+    cast = next(e for e in linli.events.from_receipt(receipt) if e.name == "VoteCast")
     assert cast.args["voter"] == member.address and cast.args["weight"] == 400
 
 

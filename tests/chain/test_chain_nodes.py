@@ -76,9 +76,8 @@ def test_remote_chain_with_a_key_from_the_environment() -> None:
 
 
 def test_a_taken_port_is_refused() -> None:
-    with LocalNode("anvil") as first:
-        with pytest.raises(NodeStartError, match=f"port {first.port} is already in use"):
-            LocalNode("anvil", port=first.port).start()
+    with LocalNode("anvil") as first, pytest.raises(NodeStartError, match=f"port {first.port} is already in use"):
+        LocalNode("anvil", port=first.port).start()
 
 
 @pytest.mark.parametrize("kind", KINDS)

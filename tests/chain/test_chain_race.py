@@ -112,7 +112,7 @@ def test_a_failure_mid_batch_awaits_the_sent_ones_and_keeps_its_own_error(anvil_
              fn.award(member, 5, used)]
     chain.w3.manager.request_blocking(RPCEndpoint("evm_setAutomine"), [False])
     try:
-        with pytest.raises(ContractCustomError, match="ContributionPoints.award") as raised:
+        with pytest.raises(ContractCustomError, match=r"ContributionPoints\.award") as raised:
             impatient.send_many(calls, issuer)
     finally:
         chain.w3.manager.request_blocking(RPCEndpoint("evm_setAutomine"), [True])

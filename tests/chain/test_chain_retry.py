@@ -34,7 +34,7 @@ def test_backoff_doubles_and_is_capped() -> None:
 def test_closed_port_gives_up_after_every_attempt() -> None:
     chain = RpcChain(f"http://127.0.0.1:{free_port()}", dev_signers(1), retry=FAST)
     started = time.monotonic()
-    with pytest.raises(RpcUnavailable, match="eth_blockNumber .* after 3 attempt"):
+    with pytest.raises(RpcUnavailable, match=r"eth_blockNumber .* after 3 attempt"):
         chain.block_number()
     assert time.monotonic() - started >= 0.05 + 0.1  # it waited between the attempts
 

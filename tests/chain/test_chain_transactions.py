@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from eth_abi import encode as abi_encode
 from eth_account import Account
-from eth_utils import function_signature_to_4byte_selector
+from eth_utils import ValidationError, function_signature_to_4byte_selector
+from web3.exceptions import Web3ValidationError
 
 from chain.artifacts import Artifact
 from chain.connect import start_local
@@ -37,7 +38,7 @@ def _pending(chain: EmbeddedChain, address: str) -> int:
 def test_a_transaction_that_cannot_be_built_gives_its_nonce_back(linli: Linli, chain: EmbeddedChain) -> None:
     sender = chain.signers[0]
     award = linli.points.functions.award(chain.accounts[1], 5, EVIDENCE)
-    with pytest.raises(Exception):
+    with pytest.raises(Web3ValidationError, match="non-zero ether to a contract function with payable=False"):
         linli.tx.prepare(award, sender, gas=200_000, value=1)  # ether to a function that is not payable
     assert chain.nonces.take(sender.address) == _pending(chain, sender.address)
 
@@ -46,7 +47,7 @@ def test_a_refused_send_gives_its_nonce_back(linli: Linli, chain: EmbeddedChain)
     poor = Account.create()
     award = linli.points.functions.award(chain.accounts[1], 5, EVIDENCE)
     prepared = linli.tx.prepare(award, poor, gas=200_000)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="cannot afford txn gas"):
         linli.tx.submit(prepared)  # no ether to pay for gas
     assert chain.nonces.take(poor.address) == 0
 

@@ -48,9 +48,11 @@ def test_streak_days_are_local_days() -> None:
 
 
 def test_groups_and_reviews_count_distinct_refs_and_thresholds_are_data() -> None:
-    acts = tuple(Activity(f"g{i}", A, ActivityKind.GROUP_OPEN, t(1) + timedelta(hours=i), f"G{i % 3}", None) for i in range(6))
+    acts = tuple(Activity(f"g{i}", A, ActivityKind.GROUP_OPEN, t(1) + timedelta(hours=i), f"G{i % 3}", None)
+                 for i in range(6))
     acts += tuple(Activity(f"r{i}", A, ActivityKind.REVIEW, t(2) + timedelta(hours=i), f"O{i}", 1) for i in range(2))
-    custom = (Achievement("groups_3", "3 groups", "groups_opened", 3), Achievement("reviews_2", "2 reviews", "reviews", 2),
+    custom = (Achievement("groups_3", "3 groups", "groups_opened", 3),
+              Achievement("reviews_2", "2 reviews", "reviews", 2),
               Achievement("groups_4", "4 groups", "groups_opened", 4))
     assert ids(CoopData(MEMBERS, (), acts), custom) == [("groups_3", t(1) + timedelta(hours=2)),
                                                         ("reviews_2", t(2) + timedelta(hours=1))]

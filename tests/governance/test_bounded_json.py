@@ -97,5 +97,5 @@ def test_a_100000_deep_body_is_refused_without_crashing_the_process() -> None:
 
 
 def test_a_number_beyond_ints_digit_limit_is_bad_input_not_a_plain_value_error() -> None:
-    with pytest.raises(BadInput, match="upload: .*digits"):
+    with pytest.raises(BadInput, match=r"upload: .*digits"):
         loads("[" + "9" * 5000 + "]", what="upload")

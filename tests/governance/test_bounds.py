@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import typing
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, UTC
 from pathlib import Path
 
 import pytest
@@ -80,7 +80,7 @@ def test_any_time_is_in_range_in_utc_or_out_of_bounds_never_an_overflow(naive: d
     except OutOfBounds:
         assert not (EARLIEST <= when < END)
     else:
-        assert utc == when and utc.tzinfo is timezone.utc and EARLIEST <= utc < END
+        assert utc == when and utc.tzinfo is UTC and EARLIEST <= utc < END
 
 
 @pytest.mark.parametrize("text", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00",
@@ -153,7 +153,7 @@ def test_month_totals_beyond_the_contract_fields_are_refused(field: str, value: 
 def test_the_month_close_refuses_a_gmv_above_uint256() -> None:
     """Orders built in memory (the loaders would refuse them) reach the month close's own check."""
     tz = timezone(timedelta(hours=8))
-    paid = datetime(2026, 11, 3, 10, tzinfo=tz).astimezone(timezone.utc)
+    paid = datetime(2026, 11, 3, 10, tzinfo=tz).astimezone(UTC)
     alice = Member(MemberId("m1"), "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", None, paid - timedelta(days=30))
     half = Cents(2**255)
     orders = tuple(Order(f"o{i}", alice.member_id, half, paid, OrderStatus.PAID, None, "rice", None) for i in range(2))

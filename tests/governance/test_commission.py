@@ -1,7 +1,7 @@
 """Commission: worked examples in exact cents (docs/mechanisms.md "Commission"), legal properties under hypothesis."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +40,8 @@ def dec(day: int) -> datetime:
 
 def paid_lines(lines: list[CommissionLine], prefix: str = "") -> set[tuple[str, str, int, int, str]]:
     """The lines of orders whose id starts with `prefix` (uplines' own orders pay their uplines too)."""
-    return {(l.order_id, l.earner, l.level, l.cents, l.reason) for l in lines if l.order_id.startswith(prefix)}
+    return {(line.order_id, line.earner, line.level, line.cents, line.reason)
+            for line in lines if line.order_id.startswith(prefix)}
 
 
 # --- 链动2+1 slide-down (滑落), compliant form --------------------------------------------------------------
@@ -130,7 +131,7 @@ def test_variant_b_refunded_own_purchase_does_not_qualify() -> None:
 def test_refund_in_a_later_period_claws_back_exactly() -> None:
     orders = [order("x1", "X", 12_345, nov(5), refunded=dec(2))]
     lines = commission_lines(CHAIN, orders, CommissionRules(levels_bps=(1000, 500)), TZ)
-    assert [(l.period, l.earner, l.cents, l.reason) for l in lines] == [
+    assert [(line.period, line.earner, line.cents, line.reason) for line in lines] == [
         ("2026-11", "R", 1234, COMMISSION), ("2026-11", "P", 617, COMMISSION),
         ("2026-12", "R", -1234, REFUND_CLAWBACK), ("2026-12", "P", -617, REFUND_CLAWBACK)]
     assert totals(lines) == {}
@@ -139,14 +140,14 @@ def test_refund_in_a_later_period_claws_back_exactly() -> None:
 
 def test_period_follows_the_coop_timezone() -> None:
     # 2026-11-30 17:00 UTC is 2026-12-01 01:00 in Shanghai: a December order
-    utc_late = datetime(2026, 11, 30, 17, tzinfo=timezone.utc)
+    utc_late = datetime(2026, 11, 30, 17, tzinfo=UTC)
     lines = commission_lines(CHAIN, [order("x1", "X", 10_000, utc_late)], CommissionRules(), TZ)
-    assert {l.period for l in lines} == {"2026-12"}
+    assert {line.period for line in lines} == {"2026-12"}
 
 
 def test_floor_rounding_per_line() -> None:
     lines = commission_lines(CHAIN, [order("x1", "X", 999, nov(5))], CommissionRules(levels_bps=(1999, 1001)), TZ)
-    assert [l.cents for l in lines] == [199, 99]  # 199.70 and 99.99 floored; 298 <= 30% of 999
+    assert [line.cents for line in lines] == [199, 99]  # 199.70 and 99.99 floored; 298 <= 30% of 999
 
 
 def test_same_order_twice_counts_once_and_refund_record_supersedes() -> None:
@@ -193,7 +194,7 @@ def scenarios(draw: st.DrawFn) -> tuple[list[Member], list[Order], CommissionRul
         refund = draw(st.one_of(st.none(), st.integers(0, 24 * 60)))
         orders.append(order(f"o{j:02d}", draw(st.sampled_from(members)).member_id, draw(st.integers(1, 10**7)),
                             paid, None if refund is None else paid + timedelta(hours=refund)))
-    levels = draw(st.lists(st.integers(0, 3000), min_size=1, max_size=2).filter(lambda l: sum(l) <= 3000))
+    levels = draw(st.lists(st.integers(0, 3000), min_size=1, max_size=2).filter(lambda rates: sum(rates) <= 3000))
     rules = CommissionRules(mode=draw(st.sampled_from(["two_level", "repurchase_a", "repurchase_b"])),
                             structure=draw(st.sampled_from(["referral", "slide"])), levels_bps=tuple(levels),
                             repurchase_max_k=draw(st.integers(1, 2)),
@@ -226,7 +227,7 @@ def test_every_refunded_order_nets_zero(scenario) -> None:
     lines = commission_lines(members, orders, rules, TZ)
     for o in orders:
         if o.status is OrderStatus.REFUNDED:
-            assert sum(l.cents for l in lines if l.order_id == o.order_id) == 0
+            assert sum(line.cents for line in lines if line.order_id == o.order_id) == 0
 
 
 @settings(max_examples=150)

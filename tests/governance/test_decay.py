@@ -1,7 +1,7 @@
 """Decay: exact integer half-life, computable at any past timepoint."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +10,7 @@ from governance.decay import decayed_weight
 from governance.models import MemberId
 from governance.points import Award, AwardKind
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def award(points: int, at: datetime, n: int = 0) -> Award:

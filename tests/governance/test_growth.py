@@ -36,7 +36,8 @@ def points(growth, period: Period) -> int:
 
 def test_activity_caps_follow_the_level_at_the_previous_month_end() -> None:
     data = CoopData(MEMBERS, (paid("O1", 150_000, datetime(2026, 10, 5, tzinfo=TZ)),),
-                    (*groups(datetime(2026, 10, 6, 9, tzinfo=TZ), 3, "g"), *groups(datetime(2026, 11, 6, 9, tzinfo=TZ), 3, "h")))
+                    (*groups(datetime(2026, 10, 6, 9, tzinfo=TZ), 3, "g"),
+                     *groups(datetime(2026, 11, 6, 9, tzinfo=TZ), 3, "h")))
     growth = grow(data, RULES, NOV)
     assert growth.level(OCT, A) == LevelState(1, 0)           # 1500 points in October: 白银 at once
     assert points(growth, OCT) == 1500 + 30                   # October capped by 普通 (30 a day)
@@ -71,8 +72,9 @@ def test_a_closed_month_is_the_same_whatever_later_data_is_added(orders, acts) -
                        for i, (c, m, r) in enumerate(orders))
     all_acts = tuple(Activity(f"A{i}", A, k, t0 + timedelta(minutes=m), f"O{i}", None) for i, (k, m) in enumerate(acts))
     cut = OCT.end(TZ)
-    known_orders = tuple(o if o.refunded_at is None or o.refunded_at < cut else paid(o.order_id, o.amount_cents, o.paid_at)
-                         for o in all_orders if o.paid_at < cut)
+    known_orders = tuple(
+        o if o.refunded_at is None or o.refunded_at < cut else paid(o.order_id, o.amount_cents, o.paid_at)
+        for o in all_orders if o.paid_at < cut)
     known = CoopData(MEMBERS, known_orders, tuple(a for a in all_acts if a.at < cut))
     full = grow(CoopData(MEMBERS, all_orders, all_acts), RULES, Period(2026, 12))
     then = grow(known, RULES, OCT)

@@ -1,7 +1,7 @@
 """Leaderboards: windows in local time, refunds excluded, ties to whoever got there first."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
@@ -25,7 +25,8 @@ def member(m: str, referrer: str | None = None) -> Member:
 
 
 def order(oid: str, m: str, cents: int, at: datetime, refunded: datetime | None = None) -> Order:
-    return Order(oid, MemberId(m), cents, at, OrderStatus.REFUNDED if refunded else OrderStatus.PAID, refunded, "P", None)
+    status = OrderStatus.REFUNDED if refunded else OrderStatus.PAID
+    return Order(oid, MemberId(m), cents, at, status, refunded, "P", None)
 
 
 def coop(orders, activities=(), members=None) -> CoopData:
@@ -35,10 +36,12 @@ def coop(orders, activities=(), members=None) -> CoopData:
 
 def test_window_bounds_are_local_day_iso_week_month_and_year() -> None:
     at = datetime(2026, 11, 4, 23, 30, tzinfo=TZ)  # a Wednesday
-    utc = timezone.utc
-    assert window_bounds("day", at, TZ) == (datetime(2026, 11, 3, 16, tzinfo=utc), datetime(2026, 11, 4, 16, tzinfo=utc))
+    utc = UTC
+    assert window_bounds("day", at, TZ) == (datetime(2026, 11, 3, 16, tzinfo=utc),
+                                            datetime(2026, 11, 4, 16, tzinfo=utc))
     assert window_bounds("week", at, TZ)[0] == datetime(2026, 11, 1, 16, tzinfo=utc)  # Monday 2 Nov local
-    assert window_bounds("month", at, TZ) == (datetime(2026, 10, 31, 16, tzinfo=utc), datetime(2026, 11, 30, 16, tzinfo=utc))
+    assert window_bounds("month", at, TZ) == (datetime(2026, 10, 31, 16, tzinfo=utc),
+                                              datetime(2026, 11, 30, 16, tzinfo=utc))
     assert window_bounds("month", datetime(2026, 12, 5, tzinfo=TZ), TZ)[1] == datetime(2026, 12, 31, 16, tzinfo=utc)
     assert window_bounds("year", at, TZ)[1] == datetime(2026, 12, 31, 16, tzinfo=utc)
     with pytest.raises(BadInput, match="window"):
@@ -67,8 +70,9 @@ def test_order_count_by_day_only_counts_that_local_day() -> None:
 
 def test_new_customers_count_friends_whose_first_paid_order_is_in_the_window() -> None:
     members = [member("A"), member("B", "A"), member("C", "A"), member("D", "B")]
-    data = coop([order("1", "B", 100, t(2)), order("2", "B", 100, t(12)), order("3", "C", 100, datetime(2026, 10, 30, tzinfo=TZ)),
-                 order("4", "D", 100, t(3), refunded=t(4))], members=members)
+    data = coop([order("1", "B", 100, t(2)), order("2", "B", 100, t(12)),
+                 order("3", "C", 100, datetime(2026, 10, 30, tzinfo=TZ)), order("4", "D", 100, t(3), refunded=t(4))],
+                members=members)
     board = leaderboard(data, "new_customers", "month", t(10), TZ)
     assert [(e.member_id, e.value) for e in board] == [("A", 1)]
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -51,8 +51,8 @@ def test_members_csv_are_loaded_with_checksummed_addresses_and_utc_times(tmp_pat
     assert list(members) == ["M1", "M2", "M3"]
     assert members["M1"].address == ALICE_EIP55
     assert members["M1"].referrer_id is None and members["M2"].referrer_id == "M1"
-    assert members["M1"].joined_at == datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc)
-    assert members["M3"].joined_at.tzinfo is timezone.utc
+    assert members["M1"].joined_at == datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
+    assert members["M3"].joined_at.tzinfo is UTC
 
 
 def test_checksum_address_accepts_lower_and_valid_eip55_and_refuses_a_wrong_checksum() -> None:
@@ -129,7 +129,7 @@ def test_good_orders_load_with_status_refund_and_optional_group(tmp_path: Path) 
     assert [o.order_id for o in orders] == ["O1", "O2"]
     assert orders[0].group_id is None and orders[0].amount_cents == 1990
     assert orders[1].status is OrderStatus.REFUNDED
-    assert orders[1].refunded_at == datetime(2026, 11, 2, 4, tzinfo=timezone.utc)
+    assert orders[1].refunded_at == datetime(2026, 11, 2, 4, tzinfo=UTC)
 
 
 def test_activities_check_kind_rating_and_that_a_review_names_the_members_own_order(tmp_path: Path) -> None:
@@ -204,7 +204,7 @@ def test_invisible_characters_in_a_field_are_refused_naming_line_and_field(tmp_p
     path = tmp_path / "members.csv"
     path.write_text(f"member_id,address,referrer_id,joined_at\n{member_id},{ALICE},,2026-01-01T08:00:00+08:00\n",
                     encoding="utf-8")
-    with pytest.raises(BadFile, match="members.csv:2: member_id: invisible character U\\+") as exc:
+    with pytest.raises(BadFile, match=r"members\.csv:2: member_id: invisible character U\+") as exc:
         load_members(path)
     assert bad_rows(exc) == [(2, "member_id")]
 
@@ -229,7 +229,7 @@ def test_load_coop_reads_all_three_files(tmp_path: Path) -> None:
 
 
 _times = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 1, 1),
-                      timezones=st.just(timezone.utc)).map(lambda d: d.replace(microsecond=0).isoformat())
+                      timezones=st.just(UTC)).map(lambda d: d.replace(microsecond=0).isoformat())
 
 
 @settings(max_examples=30)
@@ -271,7 +271,8 @@ def test_amounts_above_the_per_order_bound_are_bad_rows_naming_the_bound(tmp_pat
 
 def test_json_lines_amounts_above_the_bound_are_refused_too(tmp_path: Path) -> None:
     path = tmp_path / "orders.jsonl"
-    lines = [dict(zip(ORDER_FIELDS, order_row(f"O{i}")), amount_cents=a) for i, a in enumerate([2**62, 2**256])]
+    lines = [dict(zip(ORDER_FIELDS, order_row(f"O{i}"), strict=True), amount_cents=a)
+             for i, a in enumerate([2**62, 2**256])]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     with pytest.raises(BadFile) as exc:
         load_orders(path, load_members(members_file(tmp_path)))
@@ -315,7 +316,8 @@ def test_a_csv_field_above_the_field_limit_is_a_bad_row_with_its_line(tmp_path: 
 
 def test_an_endless_json_line_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
     path = tmp_path / "members.jsonl"
-    path.write_text(json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0]))) + "\n" + "[" * 10_000_000, encoding="utf-8")
+    first = json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0], strict=True)))
+    path.write_text(first + "\n" + "[" * 10_000_000, encoding="utf-8")
     with pytest.raises(BadFile) as exc:
         load_members(path)
     assert bad_rows(exc) == [(2, "row")] and "8192" in exc.value.rows[0].reason
@@ -323,7 +325,7 @@ def test_an_endless_json_line_is_refused_without_reading_it_whole(tmp_path: Path
 
 def test_deep_or_oversized_json_lines_are_bad_rows(tmp_path: Path) -> None:
     path = tmp_path / "members.jsonl"
-    good = json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0])))
+    good = json.dumps(dict(zip(MEMBER_FIELDS, MEMBERS[0], strict=True)))
     deep = "[" * 65 + "]" * 65
     many_digits = '{"member_id": ' + "9" * 5000 + "}"
     path.write_text("\n".join([good, deep, "[" * 4000, many_digits, '{"member_id": "M9", "address": 1e999}']) + "\n",

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OZ_SCRIPT = ROOT / "benchmarks" / "oz_merkle_tree.js"
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
-addresses = st.integers(0, 2**160 - 1).map(lambda n: "0x%040x" % n)
+addresses = st.integers(0, 2**160 - 1).map(lambda n: f"0x{n:040x}")
 amounts = st.integers(0, 2**256 - 1)
 leaves = st.lists(st.tuples(addresses, amounts), min_size=1, max_size=40)
 
@@ -32,7 +32,7 @@ def oz_tree(values: list[tuple[str, int]]) -> dict:
 
 def random_values(count: int, seed: int) -> list[tuple[str, int]]:
     rng = random.Random(seed)
-    values = [("0x%040x" % rng.getrandbits(160), rng.getrandbits(rng.choice([8, 64, 256]))) for _ in range(count)]
+    values = [(f"0x{rng.getrandbits(160):040x}", rng.getrandbits(rng.choice([8, 64, 256]))) for _ in range(count)]
     if count > 3:  # a repeated leaf and a checksummed-looking address, as real exports have
         values[1] = values[0]
         values[2] = ("0x" + values[2][0][2:].upper(), values[2][1])
@@ -85,7 +85,7 @@ def test_every_generated_proof_verifies(values: list[tuple[str, int]]) -> None:
 def test_a_tampered_proof_amount_or_root_is_rejected(values: list[tuple[str, int]], data: st.DataObject) -> None:
     tree = StandardMerkleTree.of(values)
     i = data.draw(st.integers(0, len(values) - 1))
-    address, amount = values[i]
+    address, _amount = values[i]
     proof = tree.proof(i)
     other_amount = data.draw(amounts.filter(lambda a: (address, a) not in values))
     assert not verify(tree.root, (address, other_amount), proof)

@@ -23,10 +23,10 @@ OTHER_SEED = bytes(range(32))
 def make_content(payouts: list[int], gmv: int = 12_345_678, rate: int = 200, target: int = 10_000_000,
                  undistributed: int = 0) -> dict:
     addresses = ["0x%040X" % (0xA11CE + i) for i in range(len(payouts))]
-    tree = StandardMerkleTree.of(list(zip(addresses, payouts)))
+    tree = StandardMerkleTree.of(list(zip(addresses, payouts, strict=True)))
     members = [{"member_id": f"m{i:03d}", "address": a, "points": 1200 + i, "level": "白银",
                 "commission_cents": 1500 - 3000 * (i % 2), "payout_cents": p, "proof": tree.proof(i)}
-               for i, (a, p) in enumerate(zip(addresses, payouts))]
+               for i, (a, p) in enumerate(zip(addresses, payouts, strict=True))]
     return {"period": "2026-11", "gmv_cents": gmv, "target_cents": target, "pool_rate_bps": rate,
             "pool_cents": gmv * rate // 10_000 if gmv >= target else 0, "undistributed_cents": undistributed,
             "merkle_root": tree.root, "members": members}
@@ -36,7 +36,8 @@ CONTENT = make_content([80_000, 78_904, 69_800, 18_209])  # the pool worked exam
 
 
 def test_canonical_bytes_are_sorted_compact_utf8() -> None:
-    assert canonical_json({"b": [1, {"z": None, "y": "邻里"}], "a": -5}) == '{"a":-5,"b":[1,{"y":"邻里","z":null}]}'.encode()
+    expected = '{"a":-5,"b":[1,{"y":"邻里","z":null}]}'.encode()
+    assert canonical_json({"b": [1, {"z": None, "y": "邻里"}], "a": -5}) == expected
 
 
 def test_record_hash_is_keccak256_of_the_canonical_content() -> None:

@@ -1,7 +1,7 @@
 """Periods: YYYY-MM months in the co-op's timezone, half-open."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,17 +25,17 @@ def test_bad_periods_say_how_to_write_them(text: str) -> None:
 
 def test_start_end_are_local_midnights_and_the_end_is_exclusive() -> None:
     nov = Period(2026, 11)
-    assert nov.start(SHANGHAI) == datetime(2026, 10, 31, 16, tzinfo=timezone.utc)
-    assert nov.end(SHANGHAI) == datetime(2026, 11, 30, 16, tzinfo=timezone.utc)
-    assert nov.contains(datetime(2026, 10, 31, 16, tzinfo=timezone.utc), SHANGHAI)
-    assert not nov.contains(datetime(2026, 11, 30, 16, tzinfo=timezone.utc), SHANGHAI)
+    assert nov.start(SHANGHAI) == datetime(2026, 10, 31, 16, tzinfo=UTC)
+    assert nov.end(SHANGHAI) == datetime(2026, 11, 30, 16, tzinfo=UTC)
+    assert nov.contains(datetime(2026, 10, 31, 16, tzinfo=UTC), SHANGHAI)
+    assert not nov.contains(datetime(2026, 11, 30, 16, tzinfo=UTC), SHANGHAI)
     assert nov.contains(nov.end(SHANGHAI) - timedelta(microseconds=1), SHANGHAI)
 
 
 def test_the_same_instant_is_in_different_months_in_different_zones() -> None:
-    instant = datetime(2026, 11, 30, 17, tzinfo=timezone.utc)
+    instant = datetime(2026, 11, 30, 17, tzinfo=UTC)
     assert Period.containing(instant, SHANGHAI) == Period(2026, 12)
-    assert Period.containing(instant, timezone.utc) == Period(2026, 11)
+    assert Period.containing(instant, UTC) == Period(2026, 11)
 
 
 def test_next_previous_and_order_across_years() -> None:
@@ -67,4 +67,4 @@ def test_only_four_ascii_digits_make_a_year(text: str) -> None:
 
 def test_the_edge_periods_have_a_start_and_an_end() -> None:
     first, last = Period.parse("2000-01"), Period.parse("2100-12")
-    assert first.start(SHANGHAI) < last.end(SHANGHAI) == datetime(2100, 12, 31, 16, tzinfo=timezone.utc)
+    assert first.start(SHANGHAI) < last.end(SHANGHAI) == datetime(2100, 12, 31, 16, tzinfo=UTC)

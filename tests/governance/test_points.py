@@ -1,7 +1,7 @@
 """Growth points: docs/mechanisms.md "Growth points" as worked examples, idempotency, and refund == never ordered."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -101,7 +101,7 @@ def test_a_local_day_not_a_utc_day_bounds_the_checkin() -> None:
     late = datetime(2026, 11, 3, 23, 30, tzinfo=TZ)
     acts = [act("C1", "A", ActivityKind.CHECKIN, late), act("C2", "A", ActivityKind.CHECKIN, late + timedelta(hours=1))]
     assert len(activity_awards(acts, RULES, TZ, END)) == 2
-    assert len(activity_awards(acts, RULES, timezone.utc, END)) == 1
+    assert len(activity_awards(acts, RULES, UTC, END)) == 1
 
 
 def test_daily_caps_cut_activities_but_never_orders() -> None:

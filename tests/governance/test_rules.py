@@ -114,9 +114,9 @@ def test_the_target_range_is_accepted_to_its_edges(target: int) -> None:
 
 
 def test_texts_and_lists_are_bounded() -> None:
-    with pytest.raises(RulesError, match="coop.name: 201 characters, above the bound of 200"):
+    with pytest.raises(RulesError, match=r"coop\.name: 201 characters, above the bound of 200"):
         parse_rules({"coop": {"name": "邻" * 201}})
-    with pytest.raises(RulesError, match="leaderboards.metrics: 65 entries, above the bound of 64"):
+    with pytest.raises(RulesError, match=r"leaderboards\.metrics: 65 entries, above the bound of 64"):
         parse_rules({"leaderboards": {"metrics": ["sales"] * 65}})
 
 

@@ -1,7 +1,7 @@
 """mirror tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 13:41:00.245864
 """
 from __future__ import annotations
@@ -101,7 +101,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_members_points'), ['points'], unique=False)
-        batch_op.create_index('ix_members_rank', [sa.literal_column('points DESC'), 'first_block', 'first_log'], unique=False)
+        batch_op.create_index('ix_members_rank', [sa.literal_column('points DESC'), 'first_block', 'first_log'],
+                              unique=False)
 
     op.create_table('parameter_changes',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -202,7 +203,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('vote_checkpoints', schema=None) as batch_op:
-        batch_op.create_index('ix_vote_checkpoints_lookup', ['delegate', 'timestamp', 'block_number', 'log_index'], unique=False)
+        batch_op.create_index('ix_vote_checkpoints_lookup', ['delegate', 'timestamp', 'block_number', 'log_index'],
+                              unique=False)
 
     op.create_table('votes',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
