@@ -75,6 +75,12 @@ class DemoConfig:
     new_levels_bps: tuple[int, int] = (1200, 600)
     direct_voters: int = 8
     relayed_voters: int = 4
+    voting_period_s: int | None = None  # None: the fast profile's; `demo --serve` leaves a vote open longer
+
+
+def demo_admin_seed(config: DemoConfig) -> str:
+    """The Ed25519 seed (hex) that signs the demo's record: the configured one, else a demo key from the seed."""
+    return config.admin_seed or keccak(f"linli-demo-admin:{config.seed}".encode()).hex()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +181,8 @@ def run_demo(chain: Chain, config: DemoConfig = DemoConfig(), steps: Steps = sil
         progress(1, 1)
     file_rules = load_rules(config.rules_path)
     overrides = {**deploy_overrides(file_rules), "gmv_target_cents": TARGET_PER_MEMBER_CENTS * config.members}
+    if config.voting_period_s is not None:
+        overrides["voting_period"] = config.voting_period_s
 
     with step("deploy", f"Deploying Linli on {chain.name}") as progress:
         deployment = deploy_linli(chain, DeployConfig(profile="fast", overrides=overrides))
@@ -208,7 +216,7 @@ def run_demo(chain: Chain, config: DemoConfig = DemoConfig(), steps: Steps = sil
         report = close_month(config.period, data, after)
         progress(1, 1)
 
-    admin_seed = config.admin_seed or keccak(f"linli-demo-admin:{config.seed}".encode()).hex()
+    admin_seed = demo_admin_seed(config)
     with step("publish", "Publishing the pool") as progress:
         published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out, progress=progress)
 

@@ -80,10 +80,10 @@ def main() -> None:
         typer.echo(t("error.aborted"), err=True)
         sys.exit(130)
     except Exception as exc:  # a node's refusal or a lost node is one line; anything else is a bug: re-raised
-        message = rpc_failure(exc)
-        if message is None:
+        failure = rpc_failure(exc)
+        if failure is None:
             raise
-        _fail(message, 1)
+        _fail(failure, 1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -25,6 +25,8 @@ def demo(
     members: Annotated[int, typer.Option("--members", min=10, help=t("demo.members"))] = 200,
     out: Annotated[Path | None, typer.Option("--out", help=t("demo.out"))] = None,
     seed: Annotated[int, typer.Option("--seed", help=t("demo.seed"))] = 2026,
+    serve: Annotated[bool, typer.Option("--serve", help=t("demo.serve"))] = False,
+    port: Annotated[int | None, typer.Option("--port", min=1, max=65535, help=t("demo.port"))] = None,
     as_json: Json = False,
 ) -> None:
     from chain.connect import open_chain  # web3 and py-evm load only when the command runs
@@ -33,6 +35,13 @@ def demo(
     from linli.services.admin_key import ADMIN_KEY_ENV
 
     config = DemoConfig(members=members, seed=seed, out_dir=out, admin_seed=os.environ.get(ADMIN_KEY_ENV) or None)
+    if serve:
+        from linli.cli.demo_serve import serve_demo
+
+        serve_demo(chain_kind, rpc, keystore, config, port)
+        return
+    if port is not None:
+        raise typer.BadParameter(t("demo.port_without_serve"), param_hint="--port")
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         result = run_demo(chain, config, steps=step)
     if as_json:
