@@ -38,19 +38,19 @@ class Value:
     key: Any = None
 
 
-def Param(key: str) -> Value:  # noqa: N802 - reads as data in the plan below
+def Param(key: str) -> Value:
     return Value("param", key)
 
 
-def Address(contract: str) -> Value:  # noqa: N802
+def Address(contract: str) -> Value:
     return Value("address", contract)
 
 
-def Account(who: str) -> Value:  # noqa: N802
+def Account(who: str) -> Value:
     return Value("account", who)
 
 
-def Literal(value: Any) -> Value:  # noqa: N802
+def Literal(value: Any) -> Value:
     return Value("literal", value)
 
 

@@ -206,7 +206,7 @@ class Polls:
     def simulate(self, approval: SignedApproval, relayer: str) -> int:
         """The weight `approval` would count: an eth_call of the exact relayed call from `relayer` on the block
         estimates run on. A refusal raises the decoded ContractCustomError; nothing is paid."""
-        return int(self._call(self.approve_by_sig(approval), block=self._linli.chain.estimate_block,  # type: ignore[arg-type]
+        return int(self._call(self.approve_by_sig(approval), block=self._linli.chain.estimate_block,
                               sender=relayer))
 
     def relay(self, approval: SignedApproval, relayer: LocalAccount) -> TxReceipt:
@@ -233,7 +233,7 @@ class Polls:
     def options(self, poll_id: int) -> tuple[PollOption, ...]:
         ids, _top_n, _snapshot, _deadline = self._call(self._fn.poll(poll_id))
         hashes, weights = self._call(self._fn.metadataHashes(poll_id)), self._call(self._fn.tallies(poll_id))
-        return tuple(PollOption(bytes(i), bytes(h), int(w)) for i, h, w in zip(ids, hashes, weights))
+        return tuple(PollOption(bytes(i), bytes(h), int(w)) for i, h, w in zip(ids, hashes, weights, strict=True))
 
     def read(self, poll_id: int) -> PollView:
         """Everything about one poll (a handful of eth_calls)."""

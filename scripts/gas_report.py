@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from brownie import (
     BaselineGovernor,
@@ -141,7 +141,7 @@ def _baseline_dao(deployer, p: dict) -> Dao:
         # Each transaction in a second of its own, as on a real chain: every one writes a new supply or vote
         # checkpoint (same-second transactions, which local nodes produce, would overwrite one, cheaper).
         gas = {"mint": 0, "delegate": 0}
-        for member, amount in zip(members, amounts):
+        for member, amount in zip(members, amounts, strict=True):
             chain.sleep(1)
             gas["mint"] += token.mint(member, amount, tx).gas_used
             chain.sleep(1)
@@ -231,7 +231,7 @@ def _distribution(period: int, members: int, gmv_cents: int, rate_bps: int, targ
 def _publish(system, publisher, period: int, store, members: int) -> tuple[int, int]:
     """Publish one distribution of `members` on Linli's ledger and on the bare root store: (gas, floor gas)."""
     rate_bps, target_cents = system.rule_book.poolTerms()
-    pool_cents = GMV_CENTS * rate_bps // 10_000 if GMV_CENTS >= target_cents else 0
+    pool_cents = GMV_CENTS * rate_bps // 10_000 if target_cents <= GMV_CENTS else 0
     root, record = _distribution(period, members, GMV_CENTS, rate_bps, target_cents, pool_cents)
     tx = system.ledger.publish(period, GMV_CENTS, pool_cents, members, root, record, {"from": publisher})
     floor = store.publish(period, root, {"from": publisher})

@@ -99,11 +99,11 @@ def test_deployment_json_round_trip(linli: Linli, chain: EmbeddedChain, tmp_path
 def test_malformed_deployment_names_the_field(tmp_path: Path) -> None:
     path = tmp_path / "deployment.json"
     path.write_text(json.dumps({"chain_id": 1, "rpc": "x", "block": 0, "contracts": {"RuleBook": "0x12"}}))
-    with pytest.raises(DeploymentError, match="contracts.TimelockController"):
+    with pytest.raises(DeploymentError, match=r"contracts\.TimelockController"):
         Deployment.load(path)
     without_poll = {name: "0x" + "11" * 20 for name in CONTRACT_NAMES if name != "ProductPoll"}
     path.write_text(json.dumps({"chain_id": 1, "rpc": "x", "block": 0, "contracts": without_poll}))
-    with pytest.raises(DeploymentError, match="contracts.ProductPoll .*redeploy"):
+    with pytest.raises(DeploymentError, match=r"contracts\.ProductPoll .*redeploy"):
         Deployment.load(path)
     with pytest.raises(DeploymentError, match="not found"):
         Deployment.load(tmp_path / "missing.json")
@@ -116,14 +116,13 @@ def test_deployment_of_another_chain_is_refused(linli: Linli, chain: EmbeddedCha
 
 
 def test_deployment_without_code_is_refused(linli: Linli) -> None:
-    with EmbeddedChain(accounts=1) as fresh:
-        with pytest.raises(DeploymentError, match="no contract code"):
-            Linli.attach(fresh, replace(linli.deployment, chain_id=fresh.chain_id))
+    with EmbeddedChain(accounts=1) as fresh, pytest.raises(DeploymentError, match="no contract code"):
+        Linli.attach(fresh, replace(linli.deployment, chain_id=fresh.chain_id))
 
 
 def test_missing_artifacts_say_how_to_build(tmp_path: Path) -> None:
-    with pytest.raises(ArtifactMissing, match="toolchain/bootstrap.sh"):
+    with pytest.raises(ArtifactMissing, match=r"toolchain/bootstrap\.sh"):
         Artifacts(tmp_path / "build" / "contracts").get("RuleBook")
     (tmp_path / "contracts").mkdir()
-    with pytest.raises(ArtifactMissing, match="no artifact for RuleBook.*bootstrap"):
+    with pytest.raises(ArtifactMissing, match=r"no artifact for RuleBook.*bootstrap"):
         Artifacts(tmp_path / "contracts").get("RuleBook")

@@ -48,7 +48,7 @@ def poll_story(linli: Linli) -> None:
     signed = polls.sign_approval(poll_id, [TEA, EGGS], carol)
     assert polls.simulate(signed, relayer.address) == 500
     polls.relay(signed, relayer)
-    with pytest.raises(ContractCustomError, match="not relayed.*ProductPollInvalidSignature"):
+    with pytest.raises(ContractCustomError, match=r"not relayed.*ProductPollInvalidSignature"):
         polls.relay(signed, relayer)  # replay: the nonce moved on
     assert polls.has_voted(poll_id, carol.address) and polls.nonce(carol.address) == 1
 

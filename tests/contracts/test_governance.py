@@ -118,7 +118,7 @@ def test_succeeded_proposal_must_wait_for_the_timelock(gov, governor, rule_book,
 
 def test_changed_calldata_is_a_different_proposal_never_voted(gov, governor, rule_book, voters):
     proposal = gov.propose([(rule_book, "setPoolRate", (250,))], "honest proposal", voters[4])
-    proposal_id, targets, values, calldatas, dhash = proposal
+    proposal_id, targets, values, _calldatas, dhash = proposal
     gov.pass_and_queue(proposal, voters[3:5])
     swapped = [rule_book.setCommissionRate.encode_input(1, 1500)]
     swapped_id = governor.hashProposal(targets, values, swapped, dhash)
@@ -133,7 +133,8 @@ def test_executed_calldata_is_exactly_what_was_proposed(gov, governor, rule_book
     proposal = gov.propose([(rule_book, "setPoolRate", (250,))], "pinned calldata", voters[4])
     proposal_id, targets, values, calldatas, dhash = proposal
     assert proposal_id == int.from_bytes(
-        keccak(encode(["address[]", "uint256[]", "bytes[]", "bytes32"], [targets, values, [bytes.fromhex(c[2:]) for c in calldatas], dhash])),
+        keccak(encode(["address[]", "uint256[]", "bytes[]", "bytes32"],
+                      [targets, values, [bytes.fromhex(c[2:]) for c in calldatas], dhash])),
         "big",
     )
     gov.pass_and_queue(proposal, voters[3:5])

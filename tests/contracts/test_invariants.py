@@ -175,7 +175,7 @@ def read(calls: dict) -> dict:
     responses = web3.provider.make_batch_request(requests)
     assert isinstance(responses, list), responses
     results = {}
-    for (key, (fn, _)), response in zip(calls.items(), responses):
+    for (key, (fn, _)), response in zip(calls.items(), responses, strict=True):
         assert "result" in response, f"{key}: {response.get('error')}"  # a read that reverted is a failure
         results[key] = fn.decode_output(response["result"])
     return results
@@ -299,7 +299,7 @@ class LinliInvariants(RuleBasedStateMachine):
             chosen, amounts, evidence = [self.members[member]], [amount], [self._id("evidence")]
             tx = self.points.award(chosen[0], amount, evidence[0], {"from": self.admin})
             self.last_evidence = (chosen[0], evidence[0])
-        for account, points in zip(chosen, amounts):
+        for account, points in zip(chosen, amounts, strict=True):
             self.balance[account.address] += points
         self._record(tx)
 
@@ -395,7 +395,8 @@ class LinliInvariants(RuleBasedStateMachine):
             p.extended = True
             if tx.timestamp + self.p["late_quorum_extension"] > p.deadline:
                 extended = p.deadline = tx.timestamp + self.p["late_quorum_extension"]
-        assert (tx.events["ProposalExtended"]["extendedDeadline"] if "ProposalExtended" in tx.events else None) == extended
+        reported = tx.events["ProposalExtended"]["extendedDeadline"] if "ProposalExtended" in tx.events else None
+        assert reported == extended
 
     @rule(ticks=TICKS)
     def progress(self, ticks):
@@ -652,7 +653,7 @@ class LinliInvariants(RuleBasedStateMachine):
             past = [got[("past votes", t, i)] for i in range(MEMBERS)]
             assert past == [model_votes[m] for m in members], f"past votes at {t}"
             assert got[("past supply", t)] == model_supply, f"past supply at {t}"
-            for account, value in zip([*members, None], [*past, got[("past supply", t)]]):
+            for account, value in zip([*members, None], [*past, got[("past supply", t)]], strict=True):
                 assert self.seen.setdefault((account, t), value) == value, f"{account} at {t} changed"
 
         # Votes: tallies are exactly the weights cast, never above the supply at the snapshot.

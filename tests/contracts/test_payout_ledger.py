@@ -13,7 +13,7 @@ POOL = GMV * 200 // 10_000
 def payouts(members):
     shares = [POOL // 7] * 7
     shares[0] += POOL - sum(shares)
-    return list(zip([str(m) for m in members], shares))
+    return list(zip([str(m) for m in members], shares, strict=True))
 
 
 @pytest.fixture(scope="module")

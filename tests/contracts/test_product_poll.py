@@ -34,7 +34,8 @@ def test_poll_created(product_poll, opened, linli):
     assert poll_id == 1 and top_n == 2 and list(ids) == ["0x" + c.hex() for c in CANDIDATES]
     assert snapshot == tx.timestamp + linli.params["voting_delay"]
     assert deadline == snapshot + linli.params["voting_period"]
-    assert event["description"] == "November picks" and event["quorumNumerator"] == linli.params["poll_quorum_numerator"]
+    assert event["description"] == "November picks"
+    assert event["quorumNumerator"] == linli.params["poll_quorum_numerator"]
     assert list(product_poll.metadataHashes(poll_id)) == ["0x" + m.hex() for m in METADATA]
 
 

@@ -85,6 +85,6 @@ def test_an_erc1271_account_approves_through_its_owner(product_poll, points, adm
 
 
 def test_the_domain_is_reported_by_erc5267(product_poll):
-    fields, name, version, chain_id, contract, salt, extensions = product_poll.eip712Domain()
+    fields, name, version, chain_id, contract, _salt, extensions = product_poll.eip712Domain()
     assert (fields, name, version, contract) == ("0x0f", "Linli ProductPoll", "1", product_poll.address)
     assert chain_id == brownie.chain.id and list(extensions) == []
