@@ -10,13 +10,15 @@ and its ORM loading each cost more per request than the database's own work for 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import BindParameter, ColumnElement, Connection, Row, Select, bindparam, func, select
+from sqlalchemy import (
+    BindParameter, ColumnElement, Connection, Row, ScalarSelect, Select, bindparam, func, select,
+)
 from sqlalchemy.orm import Session
 
 from api.models import (
@@ -48,7 +50,7 @@ class Page(Generic[T]):
     total: int
 
 
-def _page(session: Session, query: Select, *, limit: int, offset: int) -> Page:  # type: ignore[type-arg]
+def _page(session: Session, query: Select, *, limit: int, offset: int) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return Page(list(session.scalars(query.limit(limit).offset(offset))), total)
 
@@ -66,7 +68,7 @@ def now(*, session: Session) -> int:
 # --- members ------------------------------------------------------------------------------------------
 
 
-def _now_subquery():  # type: ignore[no-untyped-def]
+def _now_subquery() -> ScalarSelect[int]:
     return select(SyncState.block_timestamp).where(SyncState.id == 1).scalar_subquery()
 
 
@@ -164,7 +166,8 @@ def points_leaderboard(*, session: Session, limit: int, offset: int) -> Page[tup
         .order_by(Member.points.desc(), Member.first_block, Member.first_log, Member.address)
         .limit(limit).offset(offset)
     )
-    return Page([(m, a, int(p)) for m, a, p in session.execute(query)], total)
+    return Page([(m, a, int(p)) for m, a, p in cast(Iterable[tuple[str | None, str, int]], session.execute(query))],
+                total)
 
 
 def order_leaderboard(
@@ -197,7 +200,7 @@ def order_leaderboard(
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(query.order_by(value.desc(), first, "member_id").limit(limit).offset(offset))
-    return Page([(m, a, int(v)) for m, a, v in rows], total)
+    return Page([(m, a, int(v)) for m, a, v in cast(Iterable[tuple[str | None, str, int]], rows)], total)
 
 
 def window_start(*, window: Window, at: datetime) -> datetime:

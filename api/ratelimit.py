@@ -69,7 +69,7 @@ class PostgresTokenBuckets:
         with self._engine.begin() as connection:
             tokens, granted = connection.execute(
                 _TAKE, {"key": key, "capacity": self.capacity, "rate": self.rate}
-            ).one()
+            ).tuples().one()
         return 0.0 if granted else (1 - float(tokens)) / self.rate
 
 

@@ -207,7 +207,7 @@ def relay_delegation(linli: Linli, delegation: SignedDelegation, authority: Nonc
     fn = Points(linli).delegate_by_sig(delegation)
     try:
         block, relayer = linli.chain.estimate_block, linli.chain.signers[0].address
-        linli.tx.call(fn, block=block, sender=relayer)  # type: ignore[arg-type]
+        linli.tx.call(fn, block=block, sender=relayer)
         return _send(linli, fn, authority)
     except TransactionReverted as exc:
         raise _delegation_refusal(delegation, exc) from None

@@ -137,10 +137,7 @@ def check_headers(message: HttpMessage, admin_keys: Mapping[str, str], *, max_ag
 def _signature_input(value: str) -> tuple[set[str], dict[str, Any]]:
     """The plain component names covered (a parameterised one, such as "content-digest";sf, does not count)
     and the parameters of the request's one signature."""
-    try:
-        parsed = http_sf.parse(value.encode("latin-1"), tltype="dictionary")
-    except (ValueError, TypeError, UnicodeEncodeError):
-        raise Refused(401, "Signature-Input is not an RFC 8941 dictionary (label=(components);params)") from None
+    parsed = _sf_dictionary(value, "Signature-Input is not an RFC 8941 dictionary (label=(components);params)")
     if len(parsed) != 1:
         raise Refused(401, f"one signature expected, Signature-Input has {len(parsed)}")
     (member, params), = parsed.values()
@@ -149,13 +146,21 @@ def _signature_input(value: str) -> tuple[set[str], dict[str, Any]]:
     return {name for name, component_params in member if isinstance(name, str) and not component_params}, params
 
 
-def _content_digest(value: str) -> BodyDigest:
-    """RFC 9530's Content-Digest, sha-256 required (sha-512 also checked if sent); nothing else accepted."""
-    wanted = "Content-Digest must be sha-256=:<base64 of the body's SHA-256>: (RFC 9530)"
+def _sf_dictionary(value: str, refusal: str) -> dict[str, Any]:
+    """An RFC 8941 dictionary header, or a 401 with `refusal`."""
     try:
         parsed = http_sf.parse(value.encode("latin-1"), tltype="dictionary")
     except (ValueError, TypeError, UnicodeEncodeError):
-        raise Refused(401, wanted) from None
+        raise Refused(401, refusal) from None
+    if not isinstance(parsed, dict):  # tltype="dictionary" always gives one; http_sf's type covers every kind
+        raise Refused(401, refusal)
+    return parsed
+
+
+def _content_digest(value: str) -> BodyDigest:
+    """RFC 9530's Content-Digest, sha-256 required (sha-512 also checked if sent); nothing else accepted."""
+    wanted = "Content-Digest must be sha-256=:<base64 of the body's SHA-256>: (RFC 9530)"
+    parsed = _sf_dictionary(value, wanted)
     expected = {}
     for name, (digest, _) in parsed.items():
         if name not in DIGESTS or not isinstance(digest, bytes) or len(digest) != DIGESTS[name]().digest_size:

@@ -61,7 +61,8 @@ class Settings(BaseModel):
             raw = self.relayer_key.get_secret_value().strip().lower().removeprefix("0x")
             well_known = {s.key.hex().removeprefix("0x") for s in dev_signers(10)}
             if raw in PLACEHOLDERS or raw in well_known:
-                raise ValueError(f"LINLI_PRIVATE_KEY is a placeholder or a public dev key: refused in {self.environment}")
+                raise ValueError(
+                    f"LINLI_PRIVATE_KEY is a placeholder or a public dev key: refused in {self.environment}")
         if not self.admin_keys:
             raise ValueError(f"LINLI_ADMIN_KEYS is empty: admin routes need at least one key in {self.environment}")
         return self

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from functools import cached_property
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
@@ -26,7 +26,7 @@ class Chain(ABC):
     """A connected chain. `signers[0]` is the default sender (deployer, admin)."""
 
     #: The block gas estimates run on: "pending" reads state and clock together (chain.transactions says why).
-    estimate_block = "pending"
+    estimate_block: Literal["pending", "latest"] = "pending"
 
     def __init__(
         self,

@@ -41,7 +41,7 @@ def open_chain(
         return RpcChain(url, [load_signer(keystore, env)], name="rpc", retry=retry)
     if kind in (None, "embedded"):
         return EmbeddedChain(accounts=accounts)
-    if kind in ("anvil", "ganache"):
+    if kind == "anvil" or kind == "ganache":
         return start_local(kind, accounts=accounts, retry=retry)
     raise ChainError(f"unknown chain {kind!r}: use embedded, anvil or ganache, or --rpc URL")
 

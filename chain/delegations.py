@@ -39,7 +39,8 @@ class TokenDomain:
         bit i of the bitmap says whether the i-th of name, version, chainId, verifyingContract, salt is used."""
         bitmap, *values = answer[:6]
         bits = bitmap[0] if isinstance(bitmap, (bytes, bytearray)) else int(bitmap)
-        return cls(tuple((name, value) for i, (name, value) in enumerate(zip(DOMAIN_FIELDS, values)) if bits >> i & 1))
+        fields = enumerate(zip(DOMAIN_FIELDS, values, strict=True))
+        return cls(tuple((name, value) for i, (name, value) in fields if bits >> i & 1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ contracts are compiled for and the most Ganache can run), time travel and snapsh
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from eth.abc import ComputationAPI, SignedTransactionAPI, StateAPI
 from eth.estimators.gas import binary_gas_search_intrinsic_tolerance
@@ -25,7 +25,7 @@ class EmbeddedChain(Chain):
 
     # eth-tester refuses "pending" estimates; its "latest" one already runs in a new child block of the head
     # (a later second than every checkpoint), and this chain mines each transaction before the next call.
-    estimate_block = "latest"
+    estimate_block: Literal["pending", "latest"] = "latest"
 
     def __init__(self, *, accounts: int = 10, gas_limit: int = BLOCK_GAS_LIMIT) -> None:
         backend = PyEVMBackend.from_mnemonic(

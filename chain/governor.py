@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import Any
 
 from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
@@ -94,7 +95,7 @@ class Governance:
         self._linli = linli
         self._fn = linli.governor.functions
 
-    def _call(self, fn: ContractFunction) -> object:
+    def _call(self, fn: ContractFunction) -> Any:  # an ABI-decoded value
         return self._linli.tx.call(fn)
 
     def propose(self, actions: Sequence[Action], description: str, proposer: LocalAccount) -> Proposal:
@@ -110,26 +111,26 @@ class Governance:
         return proposal
 
     def state(self, pid: int) -> ProposalState:
-        return ProposalState(int(self._call(self._fn.state(pid))))  # type: ignore[call-overload]
+        return ProposalState(int(self._call(self._fn.state(pid))))
 
     def snapshot(self, pid: int) -> int:
         """Timestamp at which voting weight is read; voting opens right after it."""
-        return int(self._call(self._fn.proposalSnapshot(pid)))  # type: ignore[call-overload]
+        return int(self._call(self._fn.proposalSnapshot(pid)))
 
     def deadline(self, pid: int) -> int:
         """Timestamp at which voting closes (late-quorum prevention may push it back)."""
-        return int(self._call(self._fn.proposalDeadline(pid)))  # type: ignore[call-overload]
+        return int(self._call(self._fn.proposalDeadline(pid)))
 
     def eta(self, pid: int) -> int:
         """Timestamp from which a queued proposal may execute (0 when not queued)."""
-        return int(self._call(self._fn.proposalEta(pid)))  # type: ignore[call-overload]
+        return int(self._call(self._fn.proposalEta(pid)))
 
     def quorum(self, timepoint: int) -> int:
-        return int(self._call(self._fn.quorum(timepoint)))  # type: ignore[call-overload]
+        return int(self._call(self._fn.quorum(timepoint)))
 
     def tally(self, pid: int) -> Tally:
-        against, for_, abstain = self._call(self._fn.proposalVotes(pid))  # type: ignore[misc]
-        return Tally(int(against), int(for_), int(abstain))
+        votes = self._call(self._fn.proposalVotes(pid))  # (against, for, abstain)
+        return Tally(int(votes[0]), int(votes[1]), int(votes[2]))
 
     def has_voted(self, pid: int, voter: str) -> bool:
         return bool(self._call(self._fn.hasVoted(pid, voter)))
@@ -149,7 +150,7 @@ class Governance:
 
     def nonce(self, voter: str) -> int:
         """The governor nonce the voter's next ballot must be signed over."""
-        return int(self._call(self._fn.nonces(voter)))  # type: ignore[call-overload]
+        return int(self._call(self._fn.nonces(voter)))
 
     def sign_ballot(self, pid: int, support: Support, voter: LocalAccount, reason: str | None = None) -> SignedBallot:
         """The member's signed vote (with `reason`, an ExtendedBallot), over its current governor nonce; nothing
@@ -173,7 +174,7 @@ class Governance:
         form, block = recovery_id_form(ballot.signature), self._linli.chain.estimate_block
         try:
             call = self.vote_by_sig(ballot)
-            return ballot, int(self._linli.tx.call(call, block=block, sender=relayer))  # type: ignore[arg-type]
+            return ballot, int(self._linli.tx.call(call, block=block, sender=relayer))
         except ContractCustomError as exc:
             if form is None or exc.error_name != "GovernorInvalidSignature":
                 raise

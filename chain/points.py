@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
@@ -140,7 +141,7 @@ class Points:
         found: dict[tuple[int, int], Movement] = {}
         for position, ids in ((2, list(evidence)), (3, list(batch_ids))):
             for start in range(0, len(ids), TOPIC_GROUP):
-                topics: list[object] = [kinds, None, None, None][: position + 1]
+                topics: list[Any] = [kinds, None, None, None][: position + 1]
                 topics[position] = ["0x" + i.hex() for i in ids[start : start + TOPIC_GROUP]]
                 logs = self._linli.log_fetcher().fetch(self._linli.deployment.block, self._linli.chain.block_number(),
                                                        address=self._linli.points.address, topics=topics)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
@@ -99,7 +99,7 @@ class Transactor:
 
     def call(self, fn: ContractFunction, *, block: BlockIdentifier = "latest", sender: str | None = None) -> Any:
         """eth_call `fn`; a revert raises TransactionReverted / ContractCustomError naming the error."""
-        params: TxParams = {"from": sender or self.chain.accounts[0]}  # type: ignore[typeddict-item]
+        params = cast(TxParams, {"from": sender or self.chain.accounts[0]})
         try:
             return fn.call(params, block_identifier=block)
         except Exception as exc:
@@ -125,7 +125,7 @@ class Transactor:
         Unused gas is not charged; the limit only bounds what the sender must be able to pay.
         """
         label = label or self.label(fn)
-        base: TxParams = {"from": sender.address, "value": value}  # type: ignore[typeddict-item]
+        base = cast(TxParams, {"from": sender.address, "value": value})
         if gas is None:
             try:
                 estimate = fn.estimate_gas(base, block_identifier=self.chain.estimate_block)
@@ -134,10 +134,10 @@ class Transactor:
             padded = estimate * (100 + self.gas_margin_percent) // 100 + self.gas_margin_fixed
             gas = min(padded, self.chain.block_gas_limit)
         fees = self.chain.fee_fields()
-        fields: TxParams = {**base, "gas": gas, "chainId": self.chain.chain_id, **fees}  # type: ignore[typeddict-item]
+        fields = cast(TxParams, {**base, "gas": gas, "chainId": self.chain.chain_id, **fees})
         nonce = self.chain.nonces.take(sender.address)  # taken last: nothing that can fail leaves a gap ...
         try:
-            tx = fn.build_transaction({**fields, "nonce": nonce})
+            tx = fn.build_transaction(cast(TxParams, {**fields, "nonce": nonce}))
             signed = sender.sign_transaction(tx)  # type: ignore[arg-type]
         except Exception:
             self.chain.nonces.forget(sender.address)  # ... and if building fails anyway, re-read it
@@ -180,9 +180,7 @@ class Transactor:
 
     def _mined_revert(self, prepared: Prepared, receipt: TxReceipt) -> TransactionReverted:
         """Replay the failed transaction on the state before its block to learn why it reverted."""
-        replay: TxParams = {
-            k: prepared.tx[k] for k in ("from", "to", "data", "value", "gas") if k in prepared.tx  # type: ignore[misc]
-        }
+        replay = cast(TxParams, {k: v for k, v in prepared.tx.items() if k in ("from", "to", "data", "value", "gas")})
         tx_hash = receipt["transactionHash"].to_0x_hex()
         try:
             self.chain.w3.eth.call(replay, block_identifier=receipt["blockNumber"] - 1)

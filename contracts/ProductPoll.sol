@@ -287,7 +287,7 @@ contract ProductPoll is IProductPoll, EIP712, Nonces {
      *
      * Requirements: the caller is the timelock; `numerator` <= {QUORUM_DENOMINATOR}.
      *
-     * Emits a {QuorumNumeratorUpdated} event.
+     * Emits a {PollQuorumUpdated} event.
      */
     function setQuorumNumerator(uint256 numerator) public virtual {
         if (msg.sender != _timelock) revert ProductPollUnauthorized(msg.sender);
@@ -377,7 +377,7 @@ contract ProductPoll is IProductPoll, EIP712, Nonces {
 
     function _setQuorumNumerator(uint256 numerator) private {
         if (numerator > QUORUM_DENOMINATOR) revert ProductPollInvalidQuorum(numerator, QUORUM_DENOMINATOR);
-        emit QuorumNumeratorUpdated(_quorumNumerator, numerator);
+        emit PollQuorumUpdated(_quorumNumerator, numerator);
         _quorumNumerator = uint8(numerator);
     }
 

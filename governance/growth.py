@@ -58,7 +58,8 @@ def grow(data: CoopData, rules: Rules, until: Period) -> Growth:
     levels: dict[Period, dict[MemberId, LevelState]] = {}
     for i, period in enumerate(periods):
         prior = states
-        capped = apply_daily_caps(pending[i], lambda m, prior=prior: tiers[prior.get(m, START).tier].daily_cap, tz)
+        # called before the loop moves on, so `prior` is this period's
+        capped = apply_daily_caps(pending[i], lambda m: tiers[prior.get(m, START).tier].daily_cap, tz)  # noqa: B023
         buckets[i].extend(capped)
         period_sum: dict[MemberId, int] = defaultdict(int)
         for member_id, points, *_ in buckets[i]:  # unpacking beats attribute access on 2M named tuples

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,8 @@ from governance.errors import BadInput
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 
-SIGNED = {
+Responses = dict[int | str, dict[str, Any]]  # FastAPI's `responses=`
+SIGNED: Responses = {
     401: {"description": "unsigned, tampered, expired or replayed request"},
     403: {"description": "the key id is not an admin key"},
     429: {"description": "rate-limited (see Retry-After)"},
@@ -28,8 +29,8 @@ RAW_BODY = {"requestBody": {"required": True, "content": {
 Format = Annotated[Literal["csv", "jsonl"], Query(description="body format: CSV with a header row, or JSON Lines")]
 DryRun = Annotated[bool, Query(description="check the file and report the counts; change nothing")]
 Importer = Callable[..., ImportCounts]
-LIMITED = {413: {"description": "body over its limit (LINLI_MAX_UPLOAD_BYTES, LINLI_MAX_RECORD_BYTES)"}}
-UPLOAD = {**SIGNED, **LIMITED, 409: {"description": "a concurrent upload changed the same rows"},
+LIMITED: Responses = {413: {"description": "body over its limit (LINLI_MAX_UPLOAD_BYTES, LINLI_MAX_RECORD_BYTES)"}}
+UPLOAD: Responses = {**SIGNED, **LIMITED, 409: {"description": "a concurrent upload changed the same rows"},
           422: {"description": "a bad row, or an address another member id holds"}}
 
 

@@ -78,7 +78,9 @@ interface IProductPoll {
     /// of them new), `Defeated` or `Tied` when it changed nothing (then `winners` is empty and `added` 0).
     event PollEnacted(uint256 indexed pollId, PollState state, bytes32[] winners, uint256 added);
 
-    event QuorumNumeratorUpdated(uint256 oldNumerator, uint256 newNumerator);
+    /// @dev The timelock set the quorum of polls opened from now on. Named apart from the governor's
+    /// `QuorumNumeratorUpdated`: across the system one event topic has one layout, which the mirror relies on.
+    event PollQuorumUpdated(uint256 oldNumerator, uint256 newNumerator);
 
     function MAX_OPTIONS() external view returns (uint256);
     function QUORUM_DENOMINATOR() external view returns (uint256);

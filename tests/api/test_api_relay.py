@@ -151,7 +151,8 @@ def test_signature_the_governor_refuses_is_422_explained_and_free(relay_client: 
                                                                   relayer: Linli, case: str) -> None:
     change, why = REFUSED_SIGNATURES[case]
     relayer_address = relayer.chain.signers[0].address
-    before = (world.chain.w3.eth.get_balance(relayer_address), world.chain.w3.eth.get_transaction_count(relayer_address))
+    eth = world.chain.w3.eth
+    before = (eth.get_balance(relayer_address), eth.get_transaction_count(relayer_address))
     response = relay_client.post("/votes/relay", json=change(_ballot(world, world.dave)))
     assert response.status_code == 422 and why in response.json()["detail"], response.text
     after = (world.chain.w3.eth.get_balance(relayer_address), world.chain.w3.eth.get_transaction_count(relayer_address))

@@ -1,9 +1,9 @@
 """What a relayed ballot and the write routes' rate limits promise, at their exact bounds: ballot fields at and
 one past their Solidity types, an EOA's signature explained in the one form OpenZeppelin's ECDSA takes, a
-wallet's 0/1 v read as 27/28, a ballot signed for the wrong governor nonce refused before the relayer pays, token buckets that never hold more than one burst (in the
-process and in PostgreSQL), Retry-After never 0, one bucket per client, and the PostgreSQL nonce authority
-really holding its advisory lock. These kill the mutants of scripts/mutation_python.py (area relay) that the
-older tests let survive."""
+wallet's 0/1 v read as 27/28, a ballot signed for the wrong governor nonce refused before the relayer pays, token
+buckets that never hold more than one burst (in the process and in PostgreSQL), Retry-After never 0, one bucket
+per client, and the PostgreSQL nonce authority really holding its advisory lock. These kill the mutants of
+scripts/mutation_python.py (area relay) that the older tests let survive."""
 from __future__ import annotations
 
 import threading

@@ -159,7 +159,7 @@ def test_only_the_timelock_sets_the_quorum_and_a_poll_keeps_its_own(poll, writer
         poll.setQuorumNumerator(101, {"from": writer})
     poll_id = _open(poll, gov)
     tx = poll.setQuorumNumerator(100, {"from": writer})
-    assert tx.events["QuorumNumeratorUpdated"] == {"oldNumerator": 20, "newNumerator": 100}
+    assert tx.events["PollQuorumUpdated"] == {"oldNumerator": 20, "newNumerator": 100}
     assert poll.quorum(poll_id) == 3000 and poll.quorumNumerator() == 100
 
 

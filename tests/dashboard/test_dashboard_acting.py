@@ -80,7 +80,8 @@ def report(site: Site, proposal: int, members: dict[str, LocalAccount], before: 
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
     tally, weights = before["tally"], before["weights"]
-    keystore = Account.encrypt(members["keystore"].key, PASSPHRASE, kdf="scrypt", iterations=2**14)  # a light scrypt: test speed
+    # a light scrypt, for test speed
+    keystore = Account.encrypt(members["keystore"].key, PASSPHRASE, kdf="scrypt", iterations=2**14)
     spec = {
         "base": site.base, "out": str(SCREENSHOTS), "proposal": str(proposal),
         "wallets": {name: "0x" + members[name].key.hex().removeprefix("0x") for name in ("keyboard", "reason")},
@@ -151,7 +152,8 @@ def test_an_imported_keystore_votes(
     assert short(members["keystore"].address) in step["votes"] and "反对" in step["votes"]
 
 
-def test_the_tallies_on_chain_add_up(linli: Linli, proposal: int, before: dict[str, Any], report: dict[str, Any]) -> None:
+def test_the_tallies_on_chain_add_up(linli: Linli, proposal: int, before: dict[str, Any], report: dict[str, Any]
+                                     ) -> None:
     tally, weights = Governance(linli).tally(proposal), before["weights"]
     assert tally.for_ == before["tally"].for_ + weights["keyboard"]
     assert tally.abstain == before["tally"].abstain + weights["reason"]
