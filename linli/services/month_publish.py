@@ -18,6 +18,9 @@ The steps and what a re-run does after dying right after each:
 1. mint chunk k of n (one transaction at a time, each awaited: the chain then holds whole chunks 1..k):
    the re-run mints chunks k+1..n, or refuses if the input changed the points of anyone minted;
 2. all chunks minted: the re-run mints nothing, or refuses as above;
+2b. with `[decay]` enabled, decay chunk k of n, then all (`linli.services.decay_batches`): the re-run
+   revokes chunks k+1..n with the same amounts (what a member held before the step is its balance plus
+   what the step already took), or refuses if the input calls for other amounts;
 3. signed record written (atomically: a temporary file renamed over the old one): the re-run rewrites the
    same bytes (Ed25519 is deterministic), or the new record when only payouts changed, then publishes;
 4. root + record hash published (the last transaction): the re-run finds the period published with this
@@ -27,7 +30,8 @@ The steps and what a re-run does after dying right after each:
 
 A chunk sent but not mined when the process died may land later; its id is then used and the re-run either
 skips it or, if it lands between the re-run's read and send, stops with that revert in one line (run again).
-Revocations (refunds of earlier months) are capped at what the member held before this period's.
+Revocations (refunds of earlier months) are capped at what the member held before this period's (its
+balance plus what this period's revocations and decay step already took).
 """
 from __future__ import annotations
 
@@ -51,7 +55,10 @@ from governance.period import Period
 from governance.rules import Rules
 from linli.services import faults
 from linli.services.batch_size import CHUNK_SIZE, MAX_CHUNK_SIZE
-from linli.services.period_points import Entry, batch_id, compare, evidence_of, period_movements
+from linli.services.decay_batches import DecayPlan, DecayResult, decay_period, plan_decay
+from linli.services.period_points import (
+    DECAY, POINTS, Entry, chunk_calls, compare, evidence_of, period_movements, send_one_by_one,
+)
 from linli.services.rules_source import differences, with_terms_in_force
 
 Progress = Callable[[int, int], None]
@@ -81,6 +88,7 @@ class PublishResult:
     tx_hash: str
     block_number: int
     resumed: bool = False  # the period was already published with this same record (by an earlier run)
+    decay: DecayResult | None = None  # the decay step, when `[decay]` is enabled and this run took it
 
 
 def report_path(out_dir: Path, period: str) -> Path:
@@ -98,17 +106,19 @@ def mint_period_points(
     sender: LocalAccount | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
+    decay: bool = False,
 ) -> MintResult:
     """Award each member's positive net points of the month and revoke negative nets (refunds of earlier
     months, capped at what the member held), leaving out what is already on chain exactly as this report
-    says; PointsDiffer, before any transaction, when the chain holds something else for this period."""
+    says; PointsDiffer, before any transaction, when the chain holds something else for this period.
+    With `decay`, what this period's decay step already took counts as held (it came after the mint)."""
     if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
         raise BadInput(f"chunk size must be 1..{MAX_CHUNK_SIZE}, got {chunk_size}")
     sender = sender or linli.chain.signers[0]
     points = Points(linli)
     lines = sorted(report.members, key=lambda m: m.member_id)
     chain_moves = period_movements(points, report.period, [m.member_id for m in lines])
-    entries = _entries(points, report, chain_moves)
+    entries = _entries(points, report, chain_moves, decay)
     check = compare({e.evidence: e for e in entries}, chain_moves)
     if check.differing:
         verb = "awards" if check.first_batch[0].kind == "award" else "revokes"
@@ -117,45 +127,30 @@ def mint_period_points(
             f"{len(check.differing)} member(s) differ (first {check.differing[0]}); nothing was sent: restore the "
             f"input files that minted it and run the close again (`linli verify {report.period}` shows the chain)"
         )
-    fn = linli.points.functions
-    calls, total = [], 0
-    for kind, make in (("award", fn.awardBatch), ("revoke", fn.revokeBatch)):
-        for index, chunk in enumerate(_chunks([e for e in entries if e.kind == kind], chunk_size)):
-            total += 1
-            todo = [(e.address, e.amount, e.evidence) for e in chunk if e.evidence not in check.on_chain]
-            bid = batch_id(report.period, kind, index, todo)
-            if todo and not points.is_id_used(bid):
-                calls.append(make(bid, *(list(column) for column in zip(*todo, strict=True))))
-    done = total - len(calls)
-    if progress is not None:
-        progress(done, total)
-    for sent, call in enumerate(calls, start=1):  # one at a time: a crash leaves whole, mined chunks
-        linli.tx.send(call, sender)
-        if progress is not None:
-            progress(done + sent, total)
-        faults.reached(f"mint:{sent}")
-    faults.reached("minted")
+    total, calls = chunk_calls(linli, report.period, entries, check.on_chain, chunk_size)
+    send_one_by_one(linli, calls, total, sender, "mint", progress)
     return MintResult(total, len(calls), sum(e.amount for e in entries if e.kind == "award"),
                       sum(e.amount for e in entries if e.kind == "revoke"))
 
 
-def _entries(points: Points, report: MonthReport, chain_moves: Sequence[Movement]) -> list[Entry]:
+def _entries(points: Points, report: MonthReport, chain_moves: Sequence[Movement], decay: bool) -> list[Entry]:
     """What the month calls for, by member id: awards, then revocations no larger than the member held
     before this period's revocations (its balance now plus what this period already took back)."""
     taken = {m.evidence: m.amount for m in chain_moves if m.kind == "revoke"}
+    negative = [m for m in report.members if m.points < 0]
+    if decay and negative:
+        decayed = period_movements(points, report.period, [m.member_id for m in negative], DECAY)
+        taken.update({m.evidence: m.amount for m in decayed if m.kind == "revoke"})
     out = []
     for m in sorted(report.members, key=lambda line: line.member_id):
         if m.points > 0:
             out.append(Entry(report.period, m.member_id, "award", m.address, m.points))
         elif m.points < 0:
-            held = points.balance(m.address) + taken.get(evidence_of(report.period, m.member_id), 0)
+            held = points.balance(m.address) + sum(taken.get(evidence_of(report.period, m.member_id, tag), 0)
+                                                   for tag in (POINTS, DECAY))
             if min(held, -m.points) > 0:
                 out.append(Entry(report.period, m.member_id, "revoke", m.address, min(held, -m.points)))
     return out
-
-
-def _chunks(items: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _write_atomically(path: Path, data: bytes) -> Path:
@@ -187,9 +182,11 @@ def publish_month(
     sender: LocalAccount | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Progress | None = None,
+    decay: DecayPlan | None = None,
 ) -> PublishResult:
-    """Mint, write the signed record, publish root + record hash + totals, write the report; a period
-    already published with this report's record hash (an interrupted run) is completed, not refused."""
+    """Mint, take the decay step (with a `decay` plan), write the signed record, publish root + record hash
+    + totals, write the report; a period already published with this report's record hash (an
+    interrupted run) is completed, not refused."""
     ledger = Ledger(linli)
     published = ledger.read(report.period)
     if published is not None and "0x" + published.record_hash.hex() != report.record_hash:
@@ -199,7 +196,11 @@ def publish_month(
             f"append-only (check it with `linli verify {report.period}`)"
         )
     record = sign_record(report.record(), admin_seed)  # a bad admin key fails here, before any transaction
-    mint = mint_period_points(linli, report, sender=sender, chunk_size=chunk_size, progress=progress)
+    mint = mint_period_points(linli, report, sender=sender, chunk_size=chunk_size, progress=progress,
+                              decay=decay is not None)
+    decayed = None
+    if decay is not None and published is None:  # a published period's decay step was complete before it
+        decayed = decay_period(linli, report, decay, sender=sender, chunk_size=chunk_size, progress=progress)
     record_file = write_record(record, out_dir)
     faults.reached("record")
     if published is None:
@@ -216,7 +217,8 @@ def publish_month(
     else:
         tx_hash, block = published.tx_hash, published.block_number
     faults.reached("published")
-    return PublishResult(mint, write_report(report, out_dir), record_file, tx_hash, block, published is not None)
+    return PublishResult(mint, write_report(report, out_dir), record_file, tx_hash, block, published is not None,
+                         decayed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,9 @@ def close_and_publish(
     """`linli month close` without --dry-run: the month computed with the RuleBook's terms in force (what
     members voted), then minted, signed, written and published."""
     terms = RuleBook(linli).read()
-    report = close_month(period, data, with_terms_in_force(file_rules, terms))
+    rules = with_terms_in_force(file_rules, terms)
+    report = close_month(period, data, rules)
+    decay = plan_decay(data, rules, period) if rules.decay.enabled else None
     published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out_dir, chunk_size=chunk_size,
-                              progress=progress)
+                              progress=progress, decay=decay)
     return ChainClose(report, published, differences(file_rules, terms))
