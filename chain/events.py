@@ -147,6 +147,7 @@ class LogFetcher:
     def _window(self, base: dict[str, Any], lo: int, hi: int) -> list[LogReceipt]:
         self.requests += 1
         try:
+            # mypy: web3's FilterParams keys, built from a base of the same type
             return self._get_logs({**base, "fromBlock": lo, "toBlock": hi})  # type: ignore[typeddict-item]
         except Exception as exc:
             if not is_range_refusal(exc):

@@ -59,11 +59,13 @@ def _unsigned(tx: Transactor, fn: ContractFunction, sender: LocalAccount, label:
     """The transaction without its nonce: estimated (a revert raises here), with fees and calldata. The
     calldata is encoded once and the fields are written out: web3's `estimate_gas` and `build_transaction`
     would each look the function up in the ABI and encode the arguments again."""
+    # mypy: web3's TxParams wants a ChecksumAddress; these are checksummed
     base: TxParams = {"from": sender.address, "to": fn.address, "value": 0,  # type: ignore[typeddict-item]
                       "data": fn._encode_transaction_data()}
     try:
         estimate = tx.chain.w3.eth.estimate_gas(base)
         gas = min(estimate * (100 + tx.gas_margin_percent) // 100 + tx.gas_margin_fixed, tx.chain.block_gas_limit)
+        # mypy: web3's TxParams, as above
         return {**base, "gas": gas, "chainId": tx.chain.chain_id, **tx.chain.fee_fields()}  # type: ignore[typeddict-item]
     except Web3Exception as exc:  # a node's JSON-RPC error, or a revert at estimate
         raise _refusal(tx, exc, label) from exc
@@ -143,7 +145,9 @@ def _send_batch(tx: Transactor, sender: LocalAccount, batch: list[_Queued], atte
     for item in batch:
         for _ in range(attempts):
             signed = {**item.unsigned, "nonce": nonce}
+            # mypy: web3's TxParams is wider than eth-account's transaction dict; same keys
             raw = bytes(sender.sign_transaction(signed).raw_transaction)  # type: ignore[arg-type]
+            # mypy: a signed TxParams is the Prepared tx
             prepared = Prepared(label=item.label, raw=raw, tx=signed, sender=sender.address)  # type: ignore[arg-type]
             try:
                 item.sent, nonce = (prepared, tx.submit(prepared)), nonce + 1

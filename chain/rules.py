@@ -28,7 +28,7 @@ class Rules:
         self._fn = linli.rule_book.functions
 
     def _int(self, fn: object) -> int:
-        return int(self._linli.tx.call(fn))  # type: ignore[arg-type]
+        return int(self._linli.tx.call(fn))  # type: ignore[arg-type]  # an ABI-decoded uint
 
     def read(self) -> RulesInForce:
         """Every rule in one value (a handful of eth_calls)."""

@@ -5,7 +5,10 @@ The facades (`chain.points`, `chain.governor`, `chain.rules`, `chain.ledger`, `c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+from eth_typing import ABI
+from eth_utils import to_checksum_address
 from web3.contract import Contract
 
 from chain.artifacts import Artifacts
@@ -43,10 +46,10 @@ class Linli:
         tx = Transactor(chain, RevertDecoder(abis))
         bound: dict[str, Contract] = {}
         for name in CONTRACT_NAMES:
-            address = deployment.address(name)
-            if not chain.w3.eth.get_code(address):  # type: ignore[arg-type]
+            address = to_checksum_address(deployment.address(name))
+            if not chain.w3.eth.get_code(address):
                 raise DeploymentError(f"no contract code at {name} {address} on {chain.rpc}: redeploy")
-            contract = chain.w3.eth.contract(address=address, abi=artifacts.get(name).abi)  # type: ignore[arg-type]
+            contract = chain.w3.eth.contract(address=address, abi=cast(ABI, artifacts.get(name).abi))
             bound[name] = tx.register(contract, name)
         return cls(
             chain=chain,

@@ -138,6 +138,7 @@ class Transactor:
         nonce = self.chain.nonces.take(sender.address)  # taken last: nothing that can fail leaves a gap ...
         try:
             tx = fn.build_transaction(cast(TxParams, {**fields, "nonce": nonce}))
+            # mypy: web3's TxParams is wider than eth-account's transaction dict; same keys
             signed = sender.sign_transaction(tx)  # type: ignore[arg-type]
         except Exception:
             self.chain.nonces.forget(sender.address)  # ... and if building fails anyway, re-read it

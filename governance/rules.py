@@ -277,6 +277,7 @@ def _bounded(where: str, check: Any, *args: Any) -> Any:
 
 
 def _non_negative(rules: object, section: str) -> None:
+    # mypy: the instance is a dataclass; mypy sees the wider `DataclassInstance | type`
     for f in dataclasses.fields(rules):  # type: ignore[arg-type]
         if getattr(rules, f.name) < 0:
             raise RulesError(f"{section}.{f.name}: must be 0 or more")

@@ -67,7 +67,7 @@ def silent(_title: str) -> Iterator[Progress]:
 @dataclass(frozen=True, slots=True)
 class DemoConfig:
     members: int = 200
-    period: Period = Period(2026, 11)
+    period: Period = Period(2026, 11)  # noqa: RUF009 - a frozen value, safe to share
     seed: int = 2026
     rules_path: Path = EXAMPLE_RULES
     out_dir: Path | None = None
@@ -149,7 +149,8 @@ class DemoResult:
             "admin_public_key": self.admin_public_key,
             "verified_members": len(self.verified.checked_on_chain),
             "points_chunks_minted": self.published.mint.chunks,
-            "files": {"month_report": str(self.published.report_path), "payout_record": str(self.published.record_path)},
+            "files": {"month_report": str(self.published.report_path),
+                      "payout_record": str(self.published.record_path)},
             "blocks": [self.first_block, self.last_block],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
         }
@@ -250,7 +251,8 @@ def _govern(linli: Linli, report: MonthReport, keys: dict[str, LocalAccount], co
     description = (f"Commission {old[0] / 100:g}% / {old[1] / 100:g}% -> {new1 / 100:g}% / {new2 / 100:g}% "
                    f"(L1 / L2), from {config.period}")
     proposer = keys[direct[0].member_id]
-    proposal = gov.propose([book.set_commission_rate(1, new1), book.set_commission_rate(2, new2)], description, proposer)
+    changes = [book.set_commission_rate(1, new1), book.set_commission_rate(2, new2)]
+    proposal = gov.propose(changes, description, proposer)
     progress(2, total)
     gov.advance_to_voting(proposal.id)
     pattern = (Support.FOR, Support.FOR, Support.AGAINST, Support.FOR, Support.ABSTAIN, Support.FOR)

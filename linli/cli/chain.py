@@ -43,6 +43,7 @@ def deploy(
     from linli.services.rules_source import deploy_overrides
 
     overrides = deploy_overrides(load_rules(rules)) if rules else {}
+    # mypy: typer gives str; open_chain checks the kind and refuses others in one line
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         local = chain.name in ("embedded", "anvil", "ganache") or chain.chain_id in LOCAL_CHAIN_IDS
         chosen = profile or ("fast" if local else "default")
@@ -79,6 +80,7 @@ def node(
 
     if chain_kind not in ("anvil", "ganache"):
         raise typer.BadParameter(t("chain.node.bad_kind"), param_hint="--chain")
+    # mypy: checked against the two kinds just above
     kind: Literal["anvil", "ganache"] = chain_kind  # type: ignore[assignment]
     chosen = port or preferred_port()
     if chosen != (port or PREFERRED_PORT):

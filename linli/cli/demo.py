@@ -42,6 +42,7 @@ def demo(
         return
     if port is not None:
         raise typer.BadParameter(t("demo.port_without_serve"), param_hint="--port")
+    # mypy: typer gives str; open_chain checks the kind and refuses others in one line
     with open_chain(chain_kind, rpc_url=rpc, keystore=keystore) as chain:  # type: ignore[arg-type]
         result = run_demo(chain, config, steps=step)
     if as_json:

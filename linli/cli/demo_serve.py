@@ -36,6 +36,7 @@ def serve_demo(chain_kind: str | None, rpc: str | None, keystore: Path | None, c
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        # mypy: typer gives str; open_chain checks the kind and refuses others in one line
         chain = open_chain(kind, rpc_url=rpc, keystore=keystore)  # type: ignore[arg-type]
         with chain, served_demo(chain, config, host=HOST, port=chosen, steps=step) as served:
             print_served(served)

@@ -5,7 +5,7 @@ ProposalCreated event: the chain is the source of truth, no local bookkeeping.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import typer
 
@@ -18,7 +18,8 @@ from linli.names import state_name
 app = typer.Typer(help=t("proposal.help"), no_args_is_help=True)
 
 
-def queue(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None) -> None:
+def queue(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None,
+          deployment: DeploymentFile = None) -> None:
     from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
     from linli.services.proposals import find_proposal, require_state
     from linli.services.session import attached
@@ -32,7 +33,8 @@ def queue(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, d
         typer.echo(t("proposal.queued", pid=pid, when=_when(gov.eta(pid))))
 
 
-def execute(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, deployment: DeploymentFile = None) -> None:
+def execute(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None,
+            deployment: DeploymentFile = None) -> None:
     from chain.governor import Governance, ProposalState  # web3 and py-evm load only when the command runs
     from linli.services.proposals import find_proposal, require_state
     from linli.services.session import attached
@@ -72,4 +74,4 @@ def show(proposal_id: ProposalId, rpc: Rpc = None, keystore: Keystore = None, de
 
 
 def _when(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

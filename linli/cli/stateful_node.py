@@ -22,6 +22,7 @@ class StatefulNode(LocalNode):
     """A LocalNode that can keep its chain in `state` (Anvil: a JSON dump; Ganache: a database directory)."""
 
     def __init__(self, kind: Literal["anvil", "ganache"], *, state: Path | None, **kwargs: object) -> None:
+        # mypy: the options forwarded are LocalNode's own keyword arguments
         super().__init__(kind, **kwargs)  # type: ignore[arg-type]
         self.state = state
 

@@ -53,12 +53,13 @@ def relabel_help() -> None:
     rich_utils._make_rich_text = folding_text
     english_help_option = click_core.Command.get_help_option
 
-    def help_option(self: click_core.Command, ctx: click_core.Context):  # type: ignore[no-untyped-def]
+    def help_option(self: click_core.Command, ctx: click_core.Context):
         option = english_help_option(self, ctx)
         if option is not None:
             option.help = t("help.help_option")
         return option
 
+    # mypy: the Chinese help option replaces typer's own method at run time
     click_core.Command.get_help_option = help_option  # type: ignore[method-assign]
 
 
@@ -69,10 +70,11 @@ def usage_message(exc: click_errors.UsageError) -> str:
         return exc.format_message()
     if isinstance(exc, click_errors.MissingParameter) and not exc.message and exc.param is not None:
         return t("error.missing_option" if exc.param.param_type_name == "option" else "error.missing_argument",
-                 name=_hint(exc.param_hint or exc.param.get_error_hint()))  # type: ignore[arg-type]
+                 name=_hint(exc.param_hint or exc.param.get_error_hint()))
     if isinstance(exc, click_errors.NoSuchOption):
         return t("error.no_such_option", name=exc.option_name)
     if type(exc) is click_errors.BadParameter and (exc.param_hint or exc.param) is not None:
+        # mypy: a MissingParameter always carries its param here (checked by the caller)
         hint = exc.param_hint or exc.param.get_error_hint()  # type: ignore[union-attr]
         return t("error.invalid_value", name=_hint(hint), message=exc.message)
     return exc.format_message()

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -21,6 +20,7 @@ from linli.i18n import t
 from linli.names import choice_name
 
 if TYPE_CHECKING:
+    from typer._click.core import Context
     from web3.types import TxReceipt
 
     from chain.system import Linli
@@ -31,7 +31,7 @@ BALLOT_MAX_BYTES = 64 * 1024  # a signed ballot is about 400 bytes
 class _CastByDefault(TyperGroup):
     """`vote 42 for` means `vote cast 42 for`; `vote relay FILE` stays a sub-command."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["cast", *args]
         return super().parse_args(ctx, args)

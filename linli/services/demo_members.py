@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 from eth_account import Account
@@ -19,7 +20,7 @@ from chain.base import Chain
 
 def member_key(seed: int, index: int) -> LocalAccount:
     """The demo key of member `index` (0-based) of the co-op generated with `seed`."""
-    return Account.from_key(keccak(f"linli-demo-member:{seed}:{index}".encode("utf-8")))
+    return Account.from_key(keccak(f"linli-demo-member:{seed}:{index}".encode()))
 
 
 def give_members_keys(members_csv: Path, seed: int) -> dict[str, LocalAccount]:
@@ -42,7 +43,7 @@ def fund(chain: Chain, recipients: Sequence[str], wei: int, sender: LocalAccount
     sender = sender or chain.signers[0]
     hashes = []
     for to in recipients:
-        tx = {"to": to, "value": wei, "gas": 21_000, "chainId": chain.chain_id,
+        tx: dict[str, Any] = {"to": to, "value": wei, "gas": 21_000, "chainId": chain.chain_id,
               "nonce": chain.nonces.take(sender.address), **chain.fee_fields()}
         hashes.append(chain.w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction))
     for h in hashes:

@@ -86,7 +86,8 @@ def find_proposal(linli: Linli, pid: int) -> tuple[Proposal, str]:
     for event in events.decode_all(logs):
         if event.name == "ProposalCreated" and int(event.args["proposalId"]) == pid:
             a = event.args
-            actions = tuple(Action(str(t), int(v), bytes(c)) for t, v, c in zip(a["targets"], a["values"], a["calldatas"]))
+            actions = tuple(Action(str(t), int(v), bytes(c))
+                            for t, v, c in zip(a["targets"], a["values"], a["calldatas"], strict=True))
             return Proposal(pid, actions, str(a["description"])), str(a["proposer"])
     raise UnknownProposal(t("proposal.unknown", pid=pid, governor=linli.governor.address))
 
@@ -105,7 +106,8 @@ def describe_action(linli: Linli, action: Action) -> str:
 def _show(value: object) -> str:
     if isinstance(value, bytes):
         text = value.rstrip(b"\0")
-        return repr(text.decode("utf-8")) if text and text.isascii() and text.decode().isprintable() else "0x" + value.hex()
+        readable = text and text.isascii() and text.decode().isprintable()
+        return repr(text.decode("utf-8")) if readable else "0x" + value.hex()
     return str(value)
 
 

@@ -62,7 +62,8 @@ class Verified:
             "published_block": p.block_number,
             "published_tx": p.tx_hash,
             "members_verified_on_chain": [
-                {"member_id": m.member_id, "address": m.address, "payout_cents": m.payout_cents} for m in self.checked_on_chain
+                {"member_id": m.member_id, "address": m.address, "payout_cents": m.payout_cents}
+                for m in self.checked_on_chain
             ],
         }
 

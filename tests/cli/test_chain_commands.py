@@ -36,7 +36,8 @@ def test_rpc_and_chain_together_are_refused(cli) -> None:
 
 
 def _start_node(state: Path, port: int | None = None) -> tuple[subprocess.Popen[str], str]:
-    args = [*LINLI, "chain", "node", "--chain", "anvil", "--state", str(state)] + (["--port", str(port)] if port else [])
+    port_args = ["--port", str(port)] if port else []
+    args = [*LINLI, "chain", "node", "--chain", "anvil", "--state", str(state), *port_args]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
     for line in process.stdout:
@@ -80,7 +81,8 @@ def test_keystore_signer(cli, anvil, tmp_path: Path) -> None:
              env={"LINLI_KEYSTORE_PASSWORD": "s3cret"})
     assert ok.code == 0, ok.err
     assert json.loads(ok.out)["params"]["issuer"] == dev_signers(1)[0].address
-    wrong = cli("chain", "deploy", "--rpc", anvil.url, "--keystore", str(keyfile), env={"LINLI_KEYSTORE_PASSWORD": "no"})
+    wrong = cli("chain", "deploy", "--rpc", anvil.url, "--keystore", str(keyfile),
+                env={"LINLI_KEYSTORE_PASSWORD": "no"})
     assert wrong.code == 1 and "wrong password or corrupt file" in wrong.error_line
     unset = cli("chain", "deploy", "--rpc", anvil.url, "--keystore", str(keyfile))
     assert unset.code == 1 and "set LINLI_KEYSTORE_PASSWORD" in unset.error_line

@@ -34,7 +34,8 @@ def test_demo_on_the_embedded_chain_through_the_cli(cli, tmp_path: Path) -> None
     assert data["verified_members"] == data["members"] == 40
     assert data["commission_bps"] == {"old": [1000, 500], "new": [1200, 600]}
     assert data["proposal"]["state"] == "executed"
-    assert any(v["relayed"] for v in data["proposal"]["voters"]) and any(not v["relayed"] for v in data["proposal"]["voters"])
+    voters = data["proposal"]["voters"]
+    assert any(v["relayed"] for v in voters) and any(not v["relayed"] for v in voters)
     assert data["gmv_cents"] >= data["target_cents"] and data["pool_cents"] > 0
     assert data["paid_cents"] + data["undistributed_cents"] == data["pool_cents"]
     _check_files(data, tmp_path)

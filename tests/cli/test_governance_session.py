@@ -31,7 +31,7 @@ def session(anvil: LocalNode, tmp_path_factory: pytest.TempPathFactory) -> dict[
         deployment.save(out / "deployment.json")
         linli = Linli.attach(chain, deployment)
         members = [s.address for s in dev_signers(4)[1:]]
-        awards = [Award(m, p, evidence_id(f"session:{m}")) for m, p in zip(members, (600, 300, 500))]
+        awards = [Award(m, p, evidence_id(f"session:{m}")) for m, p in zip(members, (600, 300, 500), strict=True)]
         Points(linli).award_batch(awards, batch_id=evidence_id("session"))
         chain.increase_time(1)
     return {"LINLI_RPC_URL": anvil.url, "LINLI_DEPLOYMENT": str(out / "deployment.json"), "dir": str(out)}
@@ -84,7 +84,8 @@ def test_a_rule_change_session(cli, session: dict[str, str], tmp_path: Path) -> 
     assert again.code == 1 and "has already voted" in again.error_line
 
     early_queue = cli("queue", pid, env=relayer)
-    assert early_queue.code == 1 and "cannot queue proposal" in early_queue.error_line and "active" in early_queue.error_line
+    assert early_queue.code == 1
+    assert "cannot queue proposal" in early_queue.error_line and "active" in early_queue.error_line
 
     assert cli("chain", "advance", "700", env=voter).code == 0
     late = cli("vote", pid, "for", env=_env(session, 4))
@@ -123,7 +124,8 @@ def test_out_of_bounds_and_keys(cli, session: dict[str, str]) -> None:
     run = cli("propose", "pool-rate", "--bps", "250", env=no_key)
     assert run.code == 1 and "no signing key: set LINLI_PRIVATE_KEY" in run.error_line
     bad_key = {**no_key, "LINLI_PRIVATE_KEY": "0x1234"}
-    assert "LINLI_PRIVATE_KEY is not a valid private key" in cli("propose", "pool-rate", "--bps", "250", env=bad_key).error_line
+    refused = cli("propose", "pool-rate", "--bps", "250", env=bad_key)
+    assert "LINLI_PRIVATE_KEY is not a valid private key" in refused.error_line
     missing = {**_env(session, 1), "LINLI_DEPLOYMENT": "/nonexistent/deployment.json"}
     assert "not found: run `linli chain deploy` first" in cli("proposal", "show", "1", env=missing).error_line
     long_id = cli("propose", "product-add", "--product", "x" * 40, "--metadata", "{}", env=_env(session, 1))

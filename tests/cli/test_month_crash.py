@@ -76,8 +76,8 @@ def _args(files: dict[str, Path], out: Path, orders: Path) -> list[str]:
 
 
 def _killed_at(step: str, files: dict[str, Path], out: Path, env: dict[str, str]) -> None:
-    run = subprocess.run([LINLI, *_args(files, out, files["orders"])], env={**os.environ, **env, "LINLI_FAULT_AT": step},
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run([LINLI, *_args(files, out, files["orders"])],
+                         env={**os.environ, **env, "LINLI_FAULT_AT": step}, capture_output=True, text=True, timeout=300)
     assert run.returncode == -signal.SIGKILL, f"expected a SIGKILL at {step}, got {run.returncode}:\n{run.stderr}"
 
 

@@ -70,7 +70,8 @@ def test_bad_input_publishes_nothing(cli, coop: dict, tmp_path: Path) -> None:
     lines[3] = lines[3].replace(",paid,", ",paid-ish,", 1)
     bad.write_text("\n".join(lines) + "\n")
     malformed = _close(cli, coop, 0, orders=bad)
-    assert malformed.code == 1 and "orders.csv:4: status" in malformed.error_line and "file refused" in malformed.error_line
+    assert malformed.code == 1
+    assert "orders.csv:4: status" in malformed.error_line and "file refused" in malformed.error_line
     assert "2026-13" in _close(cli, coop, 0, period="2026-13").error_line
     no_admin = _close(cli, coop, 0, LINLI_ADMIN_KEY="")
     assert no_admin.code == 1 and "no admin signing key: set LINLI_ADMIN_KEY" in no_admin.error_line
@@ -84,7 +85,8 @@ def test_bad_input_publishes_nothing(cli, coop: dict, tmp_path: Path) -> None:
 
 def test_a_close_that_fails_at_publication_is_simply_run_again(cli, coop: dict) -> None:
     first = _close(cli, coop, 0)  # dev 0 may mint but not publish
-    assert first.code == 1 and "PayoutLedger.publish" in first.error_line and "AccessControlUnauthorizedAccount" in first.error_line
+    assert first.code == 1
+    assert "PayoutLedger.publish" in first.error_line and "AccessControlUnauthorizedAccount" in first.error_line
     chain, linli = _linli(coop)
     with chain:
         minted = Points(linli).total_supply()
@@ -183,5 +185,6 @@ def test_verify_bad_arguments(cli, coop: dict, tmp_path: Path) -> None:
     assert "no payout record at" in cli("verify", "2026-11", "--record", str(tmp_path / "x.json"), env=env).error_line
     assert "2026-13" in cli("verify", "2026-13", "--record", str(tmp_path / "x.json"), env=env).error_line
     nowhere = {**env, "LINLI_RPC_URL": "", "LINLI_DEPLOYMENT": str(tmp_path / "none.json")}
-    assert "not found: run `linli chain deploy` first" in cli(
-        "verify", "2026-11", "--record", str(coop["dir"] / "out" / "payout-record-2026-11.json"), env=nowhere).error_line
+    record = coop["dir"] / "out" / "payout-record-2026-11.json"
+    assert "not found: run `linli chain deploy` first" in cli("verify", "2026-11", "--record", str(record),
+                                                             env=nowhere).error_line

@@ -64,7 +64,8 @@ def test_rules_check_loads_no_chain(tmp_path: Path) -> None:
 
 def test_month_close_dry_run_loads_no_chain(tmp_path: Path) -> None:
     code, modules, _ = loaded("month", "close", "2026-11", "--members", str(EXAMPLES / "members.csv"),
-                              "--orders", str(EXAMPLES / "orders.csv"), "--activities", str(EXAMPLES / "activities.csv"),
+                              "--orders", str(EXAMPLES / "orders.csv"),
+                              "--activities", str(EXAMPLES / "activities.csv"),
                               "--rules", str(EXAMPLES / "rules.toml"), "--dry-run", tmp_path=tmp_path)
     assert code == 0
     assert "governance.month" in modules

@@ -1,6 +1,6 @@
 """The dashboard's stage (a plain module, not a conftest: tests/api and tests/cli import names from
-`conftest`, which must stay theirs): an Anvil node started by the chain adapter, the demo story told on it, then a second
-proposal left open (one vote cast, one signed ballot kept for the browser to hand to the relayer), the API
+`conftest`, which must stay theirs): an Anvil node started by the chain adapter, the demo story told on it, then
+a second proposal left open (one vote cast, one signed ballot kept for the browser to hand to the relayer), the API
 (`create_app`, as `linli serve` makes it) on a free port with its indexer following that node, and the demo's
 members, orders and signed payout record uploaded through the signed admin routes, as an admin would."""
 from __future__ import annotations
