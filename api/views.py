@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api import queries, schemas
 from api.deps import period_text
+from api.growth_queries import window_growth
 from api.models import ParameterChange
 from governance.levels import tier_for
 from governance.rules import LevelRules
@@ -19,10 +20,11 @@ LEVELS = LevelRules()
 def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
     """Points and weight from the chain; member id, achievements and payouts from imported admin data.
 
-    The level is judged on growth = points awarded minus revoked, against the default tiers (普通 / 白银 /
-    黄金 / 钻石); the rolling window and retain thresholds of the month close are not applied here.
+    The level is judged on growth over the month close's rolling window (`api.growth_queries`: points
+    awarded minus revoked in the last `window_days`, decay steps left out), against the default tiers
+    (普通 / 白银 / 黄金 / 钻石); the retain thresholds and grace periods of the month close are not applied.
     """
-    growth = row.awarded - row.revoked
+    growth = window_growth(connection=connection, address=row.address, now=row.now, window_days=LEVELS.window_days)
     tier = tier_for(growth, LEVELS)
     following = LEVELS.tiers[tier + 1] if tier + 1 < len(LEVELS.tiers) else None
     achievements = []

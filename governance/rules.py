@@ -112,7 +112,9 @@ class LevelRules:
 
 @dataclass(frozen=True, slots=True)
 class DecayRules:
-    """`[decay]`: optional half-life of voting weight, exact at any past timepoint."""
+    """`[decay]`: optional half-life of voting weight, applied in steps at each month close: the weight
+    becomes the decay function at the month's end over the monthly nets, capped by the weight before
+    (`governance.decay`; the close's decay batches put it on chain)."""
 
     enabled: bool = False
     half_life_days: int = 90
