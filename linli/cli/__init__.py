@@ -10,7 +10,7 @@ from typer._click import exceptions as click_errors  # typer >= 0.2x vendors cli
 
 from chain.recursion import restore_recursion_limit
 from governance.errors import LinliError
-from linli.cli import admin, chain, demo, mirror, month, points, proposal, propose, rules, serve, verify, vote
+from linli.cli import admin, chain, demo, mirror, month, points, poll, proposal, propose, rules, serve, verify, vote
 from linli.cli.rpc_errors import rpc_failure
 from linli.cli.typer_texts import relabel_help, usage_message
 from linli.i18n import t
@@ -45,6 +45,7 @@ app.add_typer(vote.app, name="vote")
 app.command("queue", help=t("proposal.queue.help"))(proposal.queue)
 app.command("execute", help=t("proposal.execute.help"))(proposal.execute)
 app.add_typer(proposal.app, name="proposal")
+app.add_typer(poll.app, name="poll")
 app.add_typer(verify.app)
 app.add_typer(demo.app)
 app.add_typer(serve.app)
