@@ -9,6 +9,7 @@ the `gasUsed` of one transaction (21,000 intrinsic gas included), except the `*_
 
 Product polls have no OpenZeppelin counterpart: an approval of 3 candidates is compared with the baseline's
 castVote (a member's one ballot either way), and enacting a poll with N = 3 winners is reported on its own.
+Decay (`[decay]` on) costs one revokeBatch share per member per month close: `decay_per_member_month`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from chain.ballots import BallotDomain, sign_ballot
 from chain.polls import approval_message
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import record_hash
+from linli.services.period_points import DECAY_MARK
 from scripts.deploy import deploy_linli
 
 # Members given weight in one batch for the mint comparison (the batch amortises 21,000 gas over them).
@@ -53,7 +55,7 @@ GAS_KEYS = (
     "castVote_after_quorum_baseline", "castVoteBySig", "castVoteBySig_baseline", "queue", "queue_baseline",
     "execute", "execute_baseline", "mint_per_member_batch", "mint_baseline", "delegate_baseline",
     "mint_plus_delegate_baseline", "publish_n10", "publish_n100000", "publish_floor_n10", "publish_floor_n100000",
-    "poll_approve3_first", "poll_approve3", "poll_approve3_by_sig", "poll_enact_n3",
+    "poll_approve3_first", "poll_approve3", "poll_approve3_by_sig", "poll_enact_n3", "decay_per_member_month",
 )
 RATIOS = {  # ratio key: (numerator, denominator)
     "castVote_ratio": ("castVote", "castVote_baseline"),
@@ -238,6 +240,15 @@ def _publish(system, publisher, period: int, store, members: int) -> tuple[int, 
     return tx.gas_used, floor.gas_used
 
 
+def _decay(system, deployer, members: list, amounts: list[int]) -> int:
+    """One month's decay step for a cohort that holds points (linli.services.decay_batches): one revokeBatch
+    taking part of each member's weight, under a decay batch id and one evidence id per member."""
+    batch_id = DECAY_MARK + keccak(text=f"gas-report-decay-{PERIOD}")[len(DECAY_MARK):]
+    evidence = [keccak(text=f"decay:{PERIOD}:{i}") for i in range(len(members))]
+    taken = [amount // 3 for amount in amounts]
+    return system.points.revokeBatch(batch_id, members, taken, evidence, {"from": deployer}).gas_used
+
+
 def measure() -> dict:
     """Deploy both systems on the connected chain, run the same scenario on each, return the figures."""
     deployer = accounts[0]
@@ -258,6 +269,7 @@ def measure() -> dict:
     report["mint_baseline"] = base["mint"] // MINT_COHORT
     report["delegate_baseline"] = base["delegate"] // MINT_COHORT
     report["mint_plus_delegate_baseline"] = (base["mint"] + base["delegate"]) // MINT_COHORT
+    report["decay_per_member_month"] = _decay(system, deployer, cohort, amounts) // MINT_COHORT
 
     store = BaselineRootStore.deploy({"from": deployer})
     report["publish_n10"], report["publish_floor_n10"] = _publish(system, deployer, PERIOD, store, 10)
@@ -302,6 +314,8 @@ def format_table(report: dict) -> str:
     for key, limit in TARGETS.items():
         verdict = "ok" if report[key] <= limit else "MISSED"
         lines.append(f"- {key} = {report[key]:.4f} (target <= {limit}): {verdict}")
+    lines.append(f"- decay, per member per month (a revokeBatch of {MINT_COHORT}): "
+                 f"{report['decay_per_member_month']:,} gas")
     verdict = "ok" if report["publish_n100000"] <= PUBLISH_CEILING else "MISSED"
     lines.append(f"- publish_n100000 = {report['publish_n100000']:,} gas (target <= {PUBLISH_CEILING:,}): {verdict}")
     return "\n".join(lines)
