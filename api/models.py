@@ -279,3 +279,33 @@ class RateBucket(Base):
     tokens: Mapped[float] = mapped_column(Float)
     updated: Mapped[float] = mapped_column(Float)
     granted: Mapped[bool] = mapped_column(Boolean)
+
+
+# --- sign-in and members' own choices (not on chain) ----------------------------------------------------
+
+
+class SignInNonce(Base):
+    """A Sign-In with Ethereum nonce the API handed out: accepted once, before `expires` (epoch seconds). In
+    the database, not in a process, so any `linli serve` process can accept what another one issued."""
+
+    __tablename__ = "sign_in_nonces"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class MemberSession(Base):
+    """A signed-in member: the SHA-256 of the session token (the token itself is never stored), the address
+    that signed, and the end of the session (epoch seconds)."""
+
+    __tablename__ = "member_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    address: Mapped[str] = mapped_column(Address, index=True)
+    expires: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class DisplayName(Base):
+    """The name a member chose for the public leaderboards, by address (what signed in)."""
+
+    __tablename__ = "display_names"
+    address: Mapped[str] = mapped_column(Address, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 from api import canonical
 from api.decoding import contract_abi
 from api.models import (
-    Distribution, Member, ParameterChange, PointsEntry, Product, Proposal, SupplyCheckpoint, Vote,
-    VoteCheckpoint,
+    Distribution, Member, ParameterChange, PointsEntry, Poll, PollApproval, PollOption, Product, Proposal,
+    SupplyCheckpoint, Vote, VoteCheckpoint,
 )
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+POLL_SUCCEEDED = 4  # IProductPoll.PollState.Succeeded: what PollEnacted reports when winners were listed
 RULE_KEYS = {  # event -> (rule key, old argument, new argument)
     "PoolRateChanged": ("pool_rate_bps", "oldBps", "newBps"),
     "GmvTargetChanged": ("gmv_target_cents", "oldCents", "newCents"),
@@ -91,6 +92,8 @@ class Projector:
         self._members: dict[str, Member] = {}
         self._absent: set[str] = set()  # prefetched and not in the database yet
         self._proposals: dict[int, Proposal] = {}
+        self._polls: dict[int, tuple[Poll, list[PollOption]]] = {}
+        self._products: dict[str, Product] = {}  # added in this batch: pending, so session.get cannot see them
         self._rows: dict[type, list[dict[str, Any]]] = {}
         self._supply: int | None = None
         self._handlers: dict[str, Callable[[Fact], None]] = {
@@ -112,6 +115,10 @@ class Projector:
             "ProductAdded": self._product,
             "ProductRemoved": self._product,
             "DistributionPublished": self._distribution,
+            "PollCreated": self._poll_created,
+            "ApprovalCast": self._approval_cast,
+            "PollEnacted": self._poll_enacted,
+            "PollQuorumUpdated": self._poll_quorum,
             **{name: self._governor_setting for name in GOVERNOR_KEYS},
         }
 
@@ -249,15 +256,20 @@ class Projector:
 
     def _product(self, fact: Fact) -> None:
         pid = fact.args["productId"]
-        product = self.session.get(Product, pid)
+        product = self._product_row(pid)
         if fact.name == "ProductAdded":
             if product is None:
                 product = Product(product_id=pid, metadata_hash="", added_block=0, removed_block=None)
                 self.session.add(product)
+                self._products[pid] = product
             product.metadata_hash, product.added_block, product.removed_block = (
                 fact.args["newMetadataHash"], fact.block_number, None)
+            product.added_tx, product.added_by_poll = fact.tx_hash, None
         elif product is not None:
             product.removed_block = fact.block_number
+
+    def _product_row(self, pid: str) -> Product | None:
+        return self._products.get(pid) or self.session.get(Product, pid)
 
     def _distribution(self, fact: Fact) -> None:
         a = fact.args
@@ -267,6 +279,66 @@ class Projector:
             pool_cents=int(a["poolCents"]), member_count=int(a["memberCount"]), block_number=fact.block_number,
             timestamp=fact.timestamp, tx_hash=fact.tx_hash,
         ))
+
+
+    def _poll(self, pid: int) -> tuple[Poll, list[PollOption]] | None:
+        if pid not in self._polls:
+            found = self.session.get(Poll, pid)
+            if found is None:
+                return None
+            options = self.session.scalars(select(PollOption).where(PollOption.poll_id == pid)
+                                           .order_by(PollOption.position))
+            self._polls[pid] = (found, list(options))
+        return self._polls[pid]
+
+    def _poll_created(self, fact: Fact) -> None:
+        a = fact.args
+        pid = int(a["pollId"])
+        poll = Poll(
+            id=pid, creator=a["creator"], description=a["description"], top_n=int(a["topN"]),
+            snapshot=int(a["snapshot"]), deadline=int(a["deadline"]), quorum_numerator=int(a["quorumNumerator"]),
+            turnout=0, created_block=fact.block_number, created_log=fact.log_index, created_tx=fact.tx_hash,
+            enacted_state=None, winners=None, added=None, enacted_block=None, enacted_tx=None,
+        )
+        options = [PollOption(poll_id=pid, position=i, product_id=product, metadata_hash=meta, weight=0)
+                   for i, (product, meta) in enumerate(zip(a["productIds"], a["metadataHashes"], strict=True))]
+        self.session.add_all([poll, *options])
+        self._polls[pid] = (poll, options)
+
+    def _approval_cast(self, fact: Fact) -> None:
+        """The voter's weight goes to every candidate in the selection once, and to the turnout once."""
+        a = fact.args
+        pid, selection, weight = int(a["pollId"]), int(a["selection"]), int(a["weight"])
+        self._append(PollApproval, poll_id=pid, voter=a["voter"], selection=selection, weight=weight,
+                     block_number=fact.block_number, log_index=fact.log_index, timestamp=fact.timestamp,
+                     tx_hash=fact.tx_hash)
+        known = self._poll(pid)
+        if known is None:
+            return
+        poll, options = known
+        poll.turnout += weight
+        for option in options:
+            if selection >> option.position & 1:
+                option.weight += weight
+
+    def _poll_enacted(self, fact: Fact) -> None:
+        """The last enactment's outcome; the winners RuleBook listed in this same transaction are the poll's."""
+        a = fact.args
+        known = self._poll(int(a["pollId"]))
+        if known is None:
+            return
+        poll = known[0]
+        poll.enacted_state, poll.winners, poll.added = int(a["state"]), canonical.dumps(a["winners"]), int(a["added"])
+        poll.enacted_block, poll.enacted_tx = fact.block_number, fact.tx_hash
+        if poll.enacted_state != POLL_SUCCEEDED:
+            return
+        for winner in a["winners"]:
+            product = self._product_row(winner)
+            if product is not None and product.added_tx == fact.tx_hash:
+                product.added_by_poll = poll.id
+
+    def _poll_quorum(self, fact: Fact) -> None:
+        self._change(fact, "poll_quorum_numerator", fact.args["oldNumerator"], fact.args["newNumerator"])
 
 
 def touched_members(facts: Iterable[Fact]) -> set[str]:

@@ -50,7 +50,7 @@ class Page(Generic[T]):
     total: int
 
 
-def _page(session: Session, query: Select, *, limit: int, offset: int) -> Page:
+def paged(session: Session, query: Select, *, limit: int, offset: int) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return Page(list(session.scalars(query.limit(limit).offset(offset))), total)
 
@@ -283,7 +283,7 @@ def proposal_exists(*, session: Session, proposal_id: int) -> bool:
 
 def votes(*, session: Session, proposal_id: int, limit: int, offset: int) -> Page[Vote]:
     query = select(Vote).where(Vote.proposal_id == proposal_id).order_by(Vote.block_number, Vote.log_index)
-    return _page(session, query, limit=limit, offset=offset)
+    return paged(session, query, limit=limit, offset=offset)
 
 
 def parameter_at(*, session: Session, key: str, timepoint: int) -> int:
@@ -325,7 +325,7 @@ def rule_history(*, session: Session, limit: int, offset: int) -> Page[Parameter
         select(ParameterChange).where(ParameterChange.contract == "RuleBook")
         .order_by(ParameterChange.block_number, ParameterChange.log_index)
     )
-    return _page(session, query, limit=limit, offset=offset)
+    return paged(session, query, limit=limit, offset=offset)
 
 
 def executed_proposals(*, session: Session, tx_hashes: Sequence[str]) -> dict[str, Proposal]:
@@ -347,14 +347,14 @@ def products(*, session: Session, include_removed: bool, limit: int, offset: int
     query = select(Product).order_by(Product.added_block, Product.product_id)
     if not include_removed:
         query = query.where(Product.removed_block.is_(None))
-    return _page(session, query, limit=limit, offset=offset)
+    return paged(session, query, limit=limit, offset=offset)
 
 
 # --- distributions -------------------------------------------------------------------------------------
 
 
 def distributions(*, session: Session, limit: int, offset: int) -> Page[Distribution]:
-    return _page(session, select(Distribution).order_by(Distribution.period.desc()), limit=limit, offset=offset)
+    return paged(session, select(Distribution).order_by(Distribution.period.desc()), limit=limit, offset=offset)
 
 
 def distribution(*, session: Session, period: int) -> Distribution | None:

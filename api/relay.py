@@ -91,7 +91,7 @@ def relay(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None =
     except TransactionReverted as exc:
         raise _ballot_refusal(linli, ballot, exc) from None
     except UNSENT as exc:
-        raise _unsent(exc) from None
+        raise unsent(exc) from None
     if weight == 0:
         raise RelayRefused(403, f"{ballot.voter} had no voting weight at the proposal's snapshot")
     return Relayed(tx_hash=send(linli, accepted, authority), weight=weight)
@@ -102,7 +102,7 @@ _domains: dict[int, tuple[object, BallotDomain]] = {}
 _token_domains: dict[int, tuple[object, TokenDomain]] = {}
 
 
-def _bound(cache: dict[int, tuple[object, T]], contract: object, make: Callable[[], T]) -> T:
+def once_per_contract(cache: dict[int, tuple[object, T]], contract: object, make: Callable[[], T]) -> T:
     """`make()` once per bound contract. The cache holds the contract object itself, so its id cannot be
     reused by another while cached."""
     cached = cache.get(id(contract))
@@ -113,12 +113,12 @@ def _bound(cache: dict[int, tuple[object, T]], contract: object, make: Callable[
 
 def ballot_domain(gov: Governance, linli: Linli) -> BallotDomain:
     """The governor's EIP-712 domain, read once per bound governor (its name and version are immutable)."""
-    return _bound(_domains, linli.governor, gov.ballot_domain)
+    return once_per_contract(_domains, linli.governor, gov.ballot_domain)
 
 
 def token_domain(linli: Linli) -> TokenDomain:
     """The points token's EIP-712 domain, read once per bound token."""
-    return _bound(_token_domains, linli.points, Points(linli).domain)
+    return once_per_contract(_token_domains, linli.points, Points(linli).domain)
 
 
 def _ballot_refusal(linli: Linli, ballot: SignedBallot, exc: TransactionReverted) -> RelayRefused:
@@ -167,7 +167,7 @@ def _why_not_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> str:
             "proposal, support, reason, nonce, chain or governor)")
 
 
-def _unsent(exc: Exception) -> RelayRefused:
+def unsent(exc: Exception) -> RelayRefused:
     """503 when the node cannot be reached (or every nonce was taken); 502 when it refused on its own."""
     if isinstance(exc, (RpcUnavailable, StaleNonce, NotSent)):
         return RelayRefused(503, f"not sent: {exc}")
@@ -177,7 +177,7 @@ def _unsent(exc: Exception) -> RelayRefused:
 UNSENT = (RpcUnavailable, StaleNonce, NotSent, NodeRefused, Web3Exception)
 
 
-def _send(linli: Linli, fn: ContractFunction, authority: NonceAuthority | None) -> str:
+def send_call(linli: Linli, fn: ContractFunction, authority: NonceAuthority | None) -> str:
     """`fn` sent from the relayer (the first signer) under the key's nonce authority; the transaction hash."""
     receipt = send_exclusive(linli.tx, fn, linli.chain.signers[0], authority)
     return receipt["transactionHash"].to_0x_hex()
@@ -188,11 +188,11 @@ def send(linli: Linli, ballot: SignedBallot, authority: NonceAuthority | None = 
     the simulation) is explained as the simulation's is; the node's own refusal is a 502; an unreachable node
     is a 503."""
     try:
-        return _send(linli, Governance(linli).vote_by_sig(ballot), authority)
+        return send_call(linli, Governance(linli).vote_by_sig(ballot), authority)
     except TransactionReverted as exc:
         raise _ballot_refusal(linli, ballot, exc) from None
     except UNSENT as exc:
-        raise _unsent(exc) from None
+        raise unsent(exc) from None
 
 
 def relay_delegation(linli: Linli, delegation: SignedDelegation, authority: NonceAuthority | None = None) -> str:
@@ -208,11 +208,11 @@ def relay_delegation(linli: Linli, delegation: SignedDelegation, authority: Nonc
     try:
         block, relayer = linli.chain.estimate_block, linli.chain.signers[0].address
         linli.tx.call(fn, block=block, sender=relayer)
-        return _send(linli, fn, authority)
+        return send_call(linli, fn, authority)
     except TransactionReverted as exc:
         raise _delegation_refusal(delegation, exc) from None
     except UNSENT as exc:
-        raise _unsent(exc) from None
+        raise unsent(exc) from None
 
 
 def _delegation_refusal(delegation: SignedDelegation, exc: TransactionReverted) -> RelayRefused:

@@ -42,9 +42,10 @@ class Achievement(Public):
     count: int | None = None
 
 
-class MemberPublic(Public):
+class MemberFacts(Public):
+    """A member as anyone can read it off the chain: no member id, purchases or payouts."""
+
     address: str
-    member_id: str | None
     points: int
     growth: int = Field(description="points ever awarded (revocations deducted): what levels are judged on")
     voting_weight: int = Field(description="votes now (own points unless delegated away, plus points delegated in)")
@@ -53,9 +54,16 @@ class MemberPublic(Public):
     delegate: str | None
     level: str
     next_level: Level | None
+    as_of: int = Field(description="timestamp of the last indexed block")
+
+
+class MemberPublic(MemberFacts):
+    """A member's whole record: what the chain shows plus the member id, achievements and payouts from the
+    admin's data; only for the member (GET /me) and admins (GET /admin/members/{member})."""
+
+    member_id: str | None
     achievements: list[Achievement]
     payouts: list[Payout]
-    as_of: int = Field(description="timestamp of the last indexed block")
 
 
 class LeaderboardEntry(Public):
@@ -269,3 +277,79 @@ class Status(BaseModel):
     block_number: int | None
     block_hash: str | None
     as_of: int | None
+
+
+# --- privacy: what anyone sees, what a signed-in member sees -------------------------------------------
+
+MAX_DISPLAY_NAME_CHARS = 32
+MAX_SIWE_MESSAGE_CHARS = 4096
+
+
+class PublicLeaderboardEntry(Public):
+    rank: int
+    name: str = Field(description="the member's chosen display name, else 邻居· and the last 4 hex digits of "
+                                  "their address")
+    value: int
+    you: bool = Field(description="this is the signed-in member")
+
+
+class PublicLeaderboard(Public):
+    window: str
+    metric: str
+    period: str | None
+    size: int = Field(description="places the rules publish ([leaderboards] size)")
+    total: int = Field(description="members ranked (a count only)")
+    entries: list[PublicLeaderboardEntry]
+
+
+class Me(MemberPublic):
+    """The signed-in member's own data."""
+
+    display_name: str | None
+    public_name: str = Field(description="how the public leaderboards show this member")
+    proofs: list[ProofPublic]
+
+
+class DisplayNameIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: Annotated[str | None, Field(description=f"at most {MAX_DISPLAY_NAME_CHARS} characters, none "
+                                              "invisible; null or empty: show the masked id instead")]
+
+
+class SignInNonce(BaseModel):
+    nonce: str
+    expires_at: int
+    domain: str = Field(description="the host to put in the message")
+    uri: str = Field(description="the URI to put in the message")
+    chain_id: int
+    version: str = "1"
+
+
+class SignInIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    message: Annotated[str, Field(min_length=1, max_length=MAX_SIWE_MESSAGE_CHARS,
+                                  description="the EIP-4361 message exactly as signed")]
+    signature: Annotated[str, Field(pattern="^0x[0-9a-fA-F]{130}$",
+                                    description="personal_sign (EIP-191) of the message by its address: r, s, v")]
+
+
+class SignedInSession(BaseModel):
+    address: str
+    expires_at: int
+    token: str = Field(description="also set as the HttpOnly cookie; send as Authorization: Bearer otherwise")
+
+
+class SignedOut(BaseModel):
+    signed_out: bool
+
+
+class Erased(BaseModel):
+    member_id: str
+    address: str | None
+    orders: int
+    payout_lines: int
+    sessions: int
+    display_name: bool
+    referrals_unlinked: int

@@ -1,19 +1,25 @@
-"""Admin writes. Every route needs an Ed25519-signed request (api.signing) and is rate-limited."""
+"""Admin writes, and the reads of personal data only admins may make (the full leaderboard, any member's
+record and proofs). Every route needs an Ed25519-signed request (api.signing) and is rate-limited."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import queries, schemas
-from api.deps import PeriodNumber, RelayerDep, SettingsDep, WriteSessionDep, period_text
+from api import member_queries, queries, schemas
+from api.deps import Address, PagingDep, PeriodNumber, RelayerDep, SessionDep, SettingsDep, WriteSessionDep, period_text
+from api.queries import Metric, Window
+from api.routes.auth import own_data
+from api.routes.leaderboard import ranking
+from api.routes.members import Member, full_member
 from api.imports import ImportCounts, import_members, import_orders
 from api.records import RecordRefused, accept_record, publish_record
 from api.settings import Settings
 from api.signing import AdminDep, AdminRequest
+from governance.bounds import MAX_ID_CHARS
 from governance.errors import BadInput
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -113,3 +119,55 @@ def post_publish(period: PeriodNumber, admin: AdminDep, session: WriteSessionDep
     session.commit()
     return schemas.Published(period=period_text(period), record_hash=record.record_hash,
                              members=len(record.content["members"]), tx_hash=tx_hash)
+
+
+@router.get("/leaderboard", response_model=schemas.Leaderboard, responses=SIGNED)
+def read_full_leaderboard(
+    _admin: AdminDep,
+    session: SessionDep,
+    paging: PagingDep,
+    metric: Annotated[Metric, Query(description="points, sales, orders or new_customers")] = Metric.POINTS,
+    window: Annotated[Window, Query(description="imported metrics: day/week/month/year, or all")] = Window.MONTH,
+) -> schemas.Leaderboard:
+    """Every place of a board with member ids and addresses, any window (the public one stops at the rules'
+    size, under display names)."""
+    page, window_name, period = ranking(session, metric, window, limit=paging.limit, offset=paging.offset)
+    paging.total(page.total)
+    entries = [
+        schemas.LeaderboardEntry(rank=paging.offset + i + 1, address=address, member_id=member_id, value=value)
+        for i, (member_id, address, value) in enumerate(page.items)
+    ]
+    return schemas.Leaderboard(window=window_name, metric=metric.value, period=period, total=page.total,
+                               entries=entries)
+
+
+@router.get("/members/{member}", response_model=schemas.Me, responses=SIGNED)
+def read_any_member(member: Member, _admin: AdminDep, session: SessionDep) -> schemas.Me:
+    """A member's whole record (as GET /me shows it to the member), by address or member id."""
+    address = full_member(session.connection(), member, None, viewer=None, admin=True).address
+    return own_data(session, address)
+
+
+@router.get("/distributions/{period}/proofs/{address}", response_model=schemas.ProofPublic, responses=SIGNED)
+def read_any_proof(period: PeriodNumber, address: Address, _admin: AdminDep, session: SessionDep
+                   ) -> schemas.ProofPublic:
+    """Any member's payout and Merkle proof."""
+    try:
+        return member_queries.proof(session, period=period, address=address)
+    except member_queries.NotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+
+
+@router.delete("/members/{member_id}", response_model=schemas.Erased,
+               responses={**SIGNED, 404: {"description": "the mirror holds nothing under this member id"}})
+def erase_member(member_id: Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS)], _admin: AdminDep,
+                 session: WriteSessionDep) -> schemas.Erased:
+    """Erase a member from the mirror: the imported member, their orders, payout lines (proofs), display name
+    and sessions, and the referral links to them. What is on chain (address, points, votes, each month's
+    root and record hash) stays: a public chain cannot forget, by design."""
+    try:
+        erased = member_queries.erase(session, member_id)
+    except member_queries.NotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
+    session.commit()
+    return erased

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, HTTPException
 
-from api import queries, schemas
+from api import member_queries, queries, schemas
 from api.deps import Address, PagingDep, PeriodNumber, SessionDep, period_text
 from api.models import Distribution
+from api.sessions import MemberDep
 
 router = APIRouter(prefix="/distributions", tags=["distributions"])
 
@@ -39,22 +38,16 @@ def read_distribution(period: PeriodNumber, session: SessionDep) -> schemas.Dist
     return _public(session, found)
 
 
-@router.get("/{period}/proofs/{address}", response_model=schemas.ProofPublic)
-def read_proof(period: PeriodNumber, address: Address, session: SessionDep) -> schemas.ProofPublic:
-    """A member's payout and Merkle proof, from the signed record whose hash is on chain; check it with
-    PayoutLedger.verify(period, address, payout_cents, proof) or `linli verify`."""
-    found = queries.distribution(session=session, period=period)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"{period_text(period)} is not published on chain (or not "
-                                                    "indexed yet)")
-    record = queries.payout_record(session=session, period=period)
-    if record is None or record.record_hash != found.record_hash:
-        raise HTTPException(status_code=404, detail=f"the signed payout record of {period_text(period)} has not "
-                                                    "been uploaded yet")
-    proof = queries.payout_proof(session=session, period=period, address=address)
-    if proof is None:
-        raise HTTPException(status_code=404, detail=f"{address} has no payout in {period_text(period)}")
-    return schemas.ProofPublic(
-        period=period_text(period), address=address, member_id=proof.member_id, payout_cents=proof.payout_cents,
-        proof=json.loads(proof.proof), merkle_root=found.merkle_root, record_hash=found.record_hash,
-    )
+@router.get("/{period}/proofs/{address}", response_model=schemas.ProofPublic,
+            responses={401: {"description": "not signed in"}, 403: {"description": "another member's payout"}})
+def read_proof(period: PeriodNumber, address: Address, session: SessionDep, viewer: MemberDep) -> schemas.ProofPublic:
+    """The signed-in member's own payout and Merkle proof, from the signed record whose hash is on chain;
+    check it with PayoutLedger.verify(period, address, payout_cents, proof) or `linli verify`. Admins read
+    anyone's at GET /admin/distributions/{period}/proofs/{address}."""
+    if address != viewer:
+        raise HTTPException(status_code=403, detail="a payout is shown only to its own member (signed in as "
+                                                    f"{viewer})")
+    try:
+        return member_queries.proof(session, period=period, address=address)
+    except member_queries.NotFound as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None

@@ -47,7 +47,7 @@ DELEGATION_REFUSALS: Responses = {
 }
 
 
-def _relayed(linli: Linli, request: Request, send: Callable[[NonceAuthority | None], T]) -> T:
+def relayed(linli: Linli, request: Request, send: Callable[[NonceAuthority | None], T]) -> T:
     """`send` under the relayer key's nonce authority; a refusal becomes its HTTP status."""
     try:
         return send(nonce_authority(request.app.state.engine, linli.chain.chain_id))
@@ -62,7 +62,7 @@ def relay_vote(
     """Send a member's signed EIP-712 ballot (castVoteBySig, or castVoteWithReasonAndParamsBySig with a reason)
     after simulating it; the co-op's relayer pays the gas."""
     signed = SignedBallot.from_json(ballot.model_dump())
-    done = _relayed(linli, request, lambda authority: relay(linli, signed, authority))
+    done = relayed(linli, request, lambda authority: relay(linli, signed, authority))
     return schemas.RelayResult(tx_hash=done.tx_hash, voter=to_checksum_address(signed.voter),
                                proposal_id=signed.proposal_id, support=signed.support, weight=done.weight)
 
@@ -77,5 +77,5 @@ def relay_delegation_route(
     delegation = SignedDelegation(to_checksum_address(body.delegator), to_checksum_address(body.delegatee),
                                   int(body.nonce), body.expiry, body.v, bytes.fromhex(body.r[2:]),
                                   bytes.fromhex(body.s[2:]))
-    tx_hash = _relayed(linli, request, lambda authority: relay_delegation(linli, delegation, authority))
+    tx_hash = relayed(linli, request, lambda authority: relay_delegation(linli, delegation, authority))
     return schemas.DelegationResult(tx_hash=tx_hash, delegator=delegation.delegator, delegatee=delegation.delegatee)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -49,6 +50,11 @@ def _signed(method: str, target: str, body: bytes, seed: bytes = ADMIN_SEED, key
     return sign_headers(key, seed, method, "http://testserver" + target, body, **kw)  # type: ignore[arg-type]
 
 
+def _get(client: TestClient, target: str) -> httpx.Response:
+    """A signed admin read (member ids, payouts and full boards are for admins and the member only)."""
+    return client.get(target, headers=_signed("GET", target, b""))
+
+
 def _counts(client: TestClient) -> dict[str, int]:
     with client.app.state.sessions() as session:  # type: ignore[attr-defined]
         return {m.__tablename__: session.scalar(select(func.count()).select_from(m)) or 0
@@ -65,13 +71,13 @@ def test_signed_import_of_members_and_orders(admin_client: TestClient, world: Wo
     orders = ORDERS.format(recent=recent).encode()
     response = admin_client.post("/admin/orders", content=orders, headers=_signed("POST", "/admin/orders", orders))
     assert response.status_code == 200, response.text
-    board = admin_client.get("/leaderboard", params={"metric": "sales", "window": "week"}).json()
+    board = _get(admin_client, "/admin/leaderboard?metric=sales&window=week").json()
     assert [(e["member_id"], e["value"]) for e in board["entries"]] == [("m-bob", 12000), ("m-alice", 5000)]
-    referrals = admin_client.get("/leaderboard", params={"metric": "new_customers", "window": "all"}).json()
+    referrals = _get(admin_client, "/admin/leaderboard?metric=new_customers&window=all").json()
     assert [(e["member_id"], e["value"]) for e in referrals["entries"]] == [("m-alice", 1)]
-    alice = admin_client.get(f"/members/{world.alice.address}").json()
+    alice = _get(admin_client, f"/admin/members/{world.alice.address}").json()
     assert alice["member_id"] == "m-alice" and alice["achievements"] == [{"kind": "first_order", "count": 1}]
-    assert admin_client.get("/members/m-alice").json() == alice  # found by member id as well as by address
+    assert _get(admin_client, "/admin/members/m-alice").json() == alice  # by member id as well as by address
 
 
 def test_a_file_with_a_bad_row_changes_nothing(admin_client: TestClient, world: World) -> None:
@@ -154,12 +160,12 @@ def test_payout_record_upload_then_proofs(admin_client: TestClient, world: World
     response = admin_client.post(target, content=body, headers=_signed("POST", target, body))
     assert response.status_code == 200, response.text
     assert response.json() == {"period": PERIOD, "record_hash": world.record.record_hash, "members": 3}
-    proof = admin_client.get(f"/distributions/{PERIOD}/proofs/{world.alice.address.lower()}").json()
+    proof = _get(admin_client, f"/admin/distributions/{PERIOD}/proofs/{world.alice.address.lower()}").json()
     assert proof["payout_cents"] == 300_000
     siblings = [bytes.fromhex(p[2:]) for p in proof["proof"]]
     assert Ledger(world.linli).verify(PERIOD, world.alice.address, 300_000, siblings)
     assert admin_client.get(f"/distributions/{PERIOD}").json()["record_available"] is True
-    assert admin_client.get(f"/distributions/{PERIOD}/proofs/{world.dave.address}").status_code == 404
+    assert _get(admin_client, f"/admin/distributions/{PERIOD}/proofs/{world.dave.address}").status_code == 404
 
 
 def test_payout_record_with_another_hash_refused(admin_client: TestClient, world: World) -> None:
@@ -192,7 +198,7 @@ def test_publish_a_signed_record_then_serve_its_proofs(make_app: MakeApp, backen
             again = client.post(target, content=body, headers=_signed("POST", target, body))
             assert again.status_code == 409 and "already published" in again.json()["detail"]
             Indexer(app.state.sessions, ChainSource(world.linli), confirmations=0).sync()
-            proof = client.get(f"/distributions/2026-11/proofs/{world.bob.address}").json()
+            proof = _get(client, f"/admin/distributions/2026-11/proofs/{world.bob.address}").json()
             assert proof["payout_cents"] == 100_000 and proof["record_hash"] == record.record_hash
     finally:
         world.chain.revert(snapshot)

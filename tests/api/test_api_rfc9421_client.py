@@ -14,6 +14,7 @@ import pytest
 import requests
 from http_message_signatures import HTTPMessageSigner, MappingKeyResolver, algorithms
 
+from api.request_signature import sign_headers
 from api_support import Served, database, served, sync
 from api_world import World
 from linli.services.admin_client import AdminClient, ApiRefused, load_seed
@@ -57,7 +58,9 @@ def test_a_library_only_client_uploads_members(server: Served, world: World, pem
         response = session.send(request, timeout=60)
         assert response.status_code == 200, response.text
         assert response.json() == {"kind": "members", "rows": 1, "inserted": 1, "replaced": 0, "dry_run": False}
-        assert session.get(f"{server.base}/members/{world.carol.address}", timeout=60).json()["member_id"] == "m-carol"
+        target = f"{server.base}/admin/members/{world.carol.address}"  # member ids: admins (signed) only
+        read = session.get(target, headers=sign_headers(KEY_ID, load_seed(pem), "GET", target), timeout=60)
+        assert read.json()["member_id"] == "m-carol"
         replayed = session.send(request, timeout=60)
     assert replayed.status_code == 401 and replayed.json()["detail"] == ("nonce already used: a signed request is "
                                                                           "accepted once")
