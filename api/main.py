@@ -17,7 +17,9 @@ from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
 from api.limits import BodyLimits, Limits
 from api.ratelimit import rate_limiter
-from api.routes import admin, auth, distributions, leaderboard, members, products, proposals, rules, status, votes
+from api.routes import (
+    admin, auth, distributions, leaderboard, members, polls, products, proposals, rules, status, votes,
+)
 from api.settings import Settings
 from api.source import ChainSource, connect
 from chain.deployment import DEFAULT_PATH
@@ -25,7 +27,7 @@ from chain.recursion import restore_recursion_limit
 from chain.system import Linli
 
 ROUTERS = (members.router, leaderboard.router, proposals.router, rules.router, products.router,
-           distributions.router, votes.router, admin.router, status.router,
+           distributions.router, votes.router, polls.router, admin.router, status.router,
            auth.router)
 
 

@@ -3,7 +3,7 @@
 Three kinds, and only the first comes from the chain directly:
 - `ChainEvent` + `Block`: every log of Linli's contracts the indexer accepted, with the block hashes it saw.
   Unique per (block hash, log index). A reorg deletes the orphaned ones; nothing else is ever deleted.
-- projections (`Member`, `VoteCheckpoint`, `Proposal`, `Vote`, `ParameterChange`, `Product`, …): a pure
+- projections (`Member`, `VoteCheckpoint`, `Proposal`, `Vote`, `ParameterChange`, `Product`, `Poll`, …): a pure
   function of `ChainEvent` in (block, log index) order (see `api.projection`), so they can be rebuilt from
   the events alone, and the events from the chain.
 - admin data that is not on chain: signed payout records (checked against the chain before they are
@@ -184,13 +184,16 @@ class ParameterChange(Base):
 
 
 class Product(Base):
-    """A product in the catalogue now, or removed (`removed_block` set)."""
+    """A product in the catalogue now, or removed (`removed_block` set); `added_by_poll` names the product poll
+    whose enactment listed it (None when a proposal did)."""
 
     __tablename__ = "products"
     product_id: Mapped[str] = mapped_column(Hash, primary_key=True)
     metadata_hash: Mapped[str] = mapped_column(Hash)
     added_block: Mapped[int] = mapped_column(BigInteger)
     removed_block: Mapped[int | None] = mapped_column(BigInteger)
+    added_tx: Mapped[str | None] = mapped_column(Hash)
+    added_by_poll: Mapped[int | None] = mapped_column(Uint256)
 
 
 class Distribution(Base):
@@ -210,9 +213,59 @@ class Distribution(Base):
     tx_hash: Mapped[str] = mapped_column(Hash)
 
 
+class Poll(Base):
+    """A product poll (PollCreated), its running turnout (ApprovalCast) and its last enactment (PollEnacted:
+    `enacted_state` is the contract's PollState number, `winners` a JSON list of product ids)."""
+
+    __tablename__ = "polls"
+    id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    creator: Mapped[str] = mapped_column(Address)
+    description: Mapped[str] = mapped_column(Text)
+    top_n: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[int] = mapped_column(BigInteger)
+    deadline: Mapped[int] = mapped_column(BigInteger)
+    quorum_numerator: Mapped[int] = mapped_column(Integer)
+    turnout: Mapped[int] = mapped_column(Uint256)
+    created_block: Mapped[int] = mapped_column(BigInteger, index=True)
+    created_log: Mapped[int] = mapped_column(Integer)
+    created_tx: Mapped[str] = mapped_column(Hash)
+    enacted_state: Mapped[int | None] = mapped_column(Integer)
+    winners: Mapped[str | None] = mapped_column(Text)
+    added: Mapped[int | None] = mapped_column(Integer)
+    enacted_block: Mapped[int | None] = mapped_column(BigInteger)
+    enacted_tx: Mapped[str | None] = mapped_column(Hash)
+
+
+class PollOption(Base):
+    """One candidate of a poll, in ballot order (bit `position` of a selection), with its approval weight."""
+
+    __tablename__ = "poll_options"
+    poll_id: Mapped[int] = mapped_column(Uint256, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    product_id: Mapped[str] = mapped_column(Hash)
+    metadata_hash: Mapped[str] = mapped_column(Hash)
+    weight: Mapped[int] = mapped_column(Uint256)
+
+
+class PollApproval(Base):
+    """ApprovalCast: one member's ballot in a poll (`selection`: the bitmap of approved positions)."""
+
+    __tablename__ = "poll_approvals"
+    __table_args__ = (UniqueConstraint("poll_id", "voter"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    poll_id: Mapped[int] = mapped_column(Uint256, index=True)
+    voter: Mapped[str] = mapped_column(Address, index=True)
+    selection: Mapped[int] = mapped_column(Uint256)
+    weight: Mapped[int] = mapped_column(Uint256)
+    block_number: Mapped[int] = mapped_column(BigInteger)
+    log_index: Mapped[int] = mapped_column(Integer)
+    timestamp: Mapped[int] = mapped_column(BigInteger)
+    tx_hash: Mapped[str] = mapped_column(Hash)
+
+
 PROJECTIONS: tuple[type[Base], ...] = (
     Member, PointsEntry, SupplyCheckpoint, VoteCheckpoint, Proposal, Vote, ParameterChange,
-    Product, Distribution,
+    Product, Distribution, Poll, PollOption, PollApproval,
 )
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, PlainSerializer, ValidationInfo, WithJsonSchema, field_validator, model_validator,
+)
 
 from chain.ballots import MAX_PARAMS_BYTES, MAX_REASON_CHARS, MAX_SIGNATURE_BYTES, MAX_UINT256, uint_field
+from api.product_names import product_name
+from chain.polls import MAX_OPTIONS
 
 Uint256Str = Annotated[
     int,
@@ -148,9 +152,56 @@ class RuleChange(Public):
 
 class ProductPublic(Public):
     product_id: str
+    name: str | None = Field(None, description="the id read as UTF-8 text up to its zero padding, when it is")
     metadata_hash: str
     added_block: int
     removed_block: int | None
+    added_by_poll: Uint256Str | None = Field(None, description="the product poll whose enactment listed it")
+
+    @model_validator(mode="after")
+    def _named(self) -> ProductPublic:
+        """The name is the id's own text, so it is derived here, wherever a product is read from."""
+        if self.name is None:
+            self.name = product_name(self.product_id)
+        return self
+
+
+class PollOptionPublic(Public):
+    position: int = Field(description="the candidate's bit in a selection (bit i = candidate i)")
+    product_id: str
+    name: str | None = Field(description="the id read as UTF-8 text, when it is")
+    metadata_hash: str
+    weight: int = Field(description="approval weight so far (points at the poll's snapshot)")
+
+
+class PollPublic(Public):
+    id: Uint256Str
+    creator: str
+    description: str
+    state: str = Field(description="pending, active, defeated, tied, succeeded or enacted (at as_of)")
+    options: list[PollOptionPublic]
+    winners: list[str] = Field(description="product ids the poll lists (or listed), once it has ended")
+    enacted: bool
+    added: int | None = Field(description="winners new to the catalogue when it was enacted")
+    top_n: int
+    snapshot: int = Field(description="timepoint (seconds) whose points weigh")
+    deadline: int
+    quorum_numerator: int = Field(description="percent of the points' supply at the snapshot")
+    quorum: int | None = Field(description="turnout needed; null while the snapshot is in the future")
+    turnout: int
+    created_block: int
+    created_tx: str
+    enacted_tx: str | None
+    as_of: int
+
+
+class PollApprovalPublic(Public):
+    voter: str
+    selection: Uint256Str
+    weight: int
+    block_number: int
+    timestamp: int
+    tx_hash: str
 
 
 class DistributionPublic(Public):
@@ -216,6 +267,43 @@ class RelayResult(BaseModel):
     voter: str
     proposal_id: Uint256Str
     support: int
+    weight: int
+
+
+class ApprovalIn(BaseModel):
+    """ProductPoll's EIP-712 `Approval(uint256 pollId,uint256 selection,address voter,uint256 nonce)` as
+    `linli poll vote --sign` writes it (chain.polls.SignedApproval.to_json); each field bounded by its type, the
+    selection by the contract's 64 candidates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    poll_id: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="uint256 in decimal (< 2^256)")]
+    selection: Annotated[str, Field(pattern="^[0-9]{1,20}$", description="bitmap of approved candidates (bit i = "
+                                    "candidate i), 1 to 2^64 - 1")]
+    voter: Address
+    nonce: Annotated[str, Field(pattern="^[0-9]{1,78}$", description="the voter's ProductPoll nonce (uint256)")]
+    signature: Annotated[str, Field(pattern=_hex_bytes(MAX_SIGNATURE_BYTES),
+                                    description="an EOA's r, s, v (65 bytes), or what the voter's ERC-1271 "
+                                                "account accepts")]
+
+    @field_validator("poll_id", "nonce")
+    @classmethod
+    def _uint256(cls, value: str, info: ValidationInfo) -> str:
+        return str(uint_field(str(info.field_name), int(value), MAX_UINT256))
+
+    @field_validator("selection")
+    @classmethod
+    def _selection(cls, value: str) -> str:
+        if int(value) == 0:
+            raise ValueError("selection: approve at least one candidate (a non-zero bitmap)")
+        return str(uint_field("selection", int(value), 2**MAX_OPTIONS - 1))
+
+
+class ApprovalRelayed(BaseModel):
+    tx_hash: str
+    voter: str
+    poll_id: Uint256Str
+    selection: Uint256Str
     weight: int
 
 
