@@ -1,4 +1,4 @@
-// Hash router: #/ overview, #/rules, #/proposals, #/leaderboard, #/me[/0xADDRESS]. Each view renders into <main>
+// Hash router: #/ overview, #/rules, #/proposals, #/polls, #/leaderboard, #/me[/0xADDRESS]. Each view renders into <main>
 // and may return a cleanup (timers, charts) that runs before the next view.
 import { config } from './api.js';
 import { esc, short } from './format.js';
@@ -6,10 +6,11 @@ import { lang, setLang, t } from './i18n.js';
 import * as overview from './views/overview.js';
 import * as rules from './views/rules.js';
 import * as proposals from './views/proposals.js';
+import * as polls from './views/polls.js';
 import * as leaderboard from './views/leaderboard.js';
 import * as me from './views/me.js';
 
-const VIEWS = { overview, rules, proposals, leaderboard, me };
+const VIEWS = { overview, rules, proposals, polls, leaderboard, me };
 const main = document.getElementById('main');
 let cleanup = null;
 let chainConfig = null;

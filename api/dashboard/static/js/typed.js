@@ -1,6 +1,6 @@
 // EIP-712 messages members sign, each over its contract's own domain as the contract reports it (ERC-5267
 // eip712Domain(), read by eth_call): a Ballot or an ExtendedBallot for the governor (OpenZeppelin Governor),
-// a Delegation for the points token (ERC-5805). Hashing and signing are ethers', never ours.
+// a Delegation for the points token (ERC-5805), an Approval for ProductPoll (a product poll's ballot). Hashing and signing are ethers', never ours.
 import { ethCall } from './chain.js';
 import { loadEthers } from './ethers.js';
 
@@ -16,6 +16,8 @@ const ABI = [
 const BALLOT = [{ name: 'proposalId', type: 'uint256' }, { name: 'support', type: 'uint8' },
   { name: 'voter', type: 'address' }, { name: 'nonce', type: 'uint256' }];
 const EXTENDED = [...BALLOT, { name: 'reason', type: 'string' }, { name: 'params', type: 'bytes' }];
+const APPROVAL = [{ name: 'pollId', type: 'uint256' }, { name: 'selection', type: 'uint256' },
+  { name: 'voter', type: 'address' }, { name: 'nonce', type: 'uint256' }];
 const DELEGATION = [{ name: 'delegatee', type: 'address' }, { name: 'nonce', type: 'uint256' }, { name: 'expiry', type: 'uint256' }];
 
 /** A view function of `contract` through the node at `rpcUrl`, decoded; one value unwrapped. */
@@ -53,4 +55,10 @@ export async function ballot(rpcUrl, governor, { proposalId, support, voter, rea
 export async function delegation(rpcUrl, token, { delegator, delegatee, expiry }) {
   const [domain, nonce] = await Promise.all([domainOf(rpcUrl, token), read(rpcUrl, token, 'nonces', [delegator])]);
   return typed(domain, 'Delegation', DELEGATION, { delegatee, nonce: nonce.toString(), expiry: String(expiry) });
+}
+
+/** The Approval `voter` signs for candidates `selection` (bit i = candidate i) of ProductPoll poll `pollId`. */
+export async function approval(rpcUrl, poll, { pollId, selection, voter }) {
+  const [domain, nonce] = await Promise.all([domainOf(rpcUrl, poll), read(rpcUrl, poll, 'nonces', [voter])]);
+  return typed(domain, 'Approval', APPROVAL, { pollId: String(pollId), selection: String(selection), voter, nonce: nonce.toString() });
 }
