@@ -2,11 +2,13 @@
 
     generate   a realistic co-op (governance.synthetic): neighbourhoods, referral trees with slide-downs,
                a month of orders with refunds, reviews, shares, check-ins; members get signing keys
-    deploy     the five contracts, the RuleBook starting at the rules file's rates
+    deploy     the six contracts, the RuleBook starting at the rules file's rates
     import     load and check the three files; compute the month's points
     mint       the month's points, in idempotent chunks (they are the voting weight)
     govern     a member proposes new commission rates; members vote (some relayed by EIP-712 signature);
                queued, the timelock waits, executed
+    poll       a product poll (选品投票): members approve products, one by a relayed signed approval; enacted,
+               its two winners join the RuleBook catalogue (linli.services.demo_poll)
     close      the month closed with the rates the RuleBook holds NOW (the new ones)
     publish    points re-run (nothing minted twice), signed record written, root + record hash published
     verify     every member's payout proven from the chain
@@ -31,16 +33,19 @@ from chain.base import Chain
 from chain.deploy import DeployConfig, deploy_linli
 from chain.deployment import Deployment
 from chain.governor import Governance, Proposal, ProposalState, Support, Tally
+from chain.polls import PollState
 from chain.rules import Rules as RuleBook
 from chain.system import Linli
 from governance.errors import LinliError
 from governance.loading import load_coop
-from governance.month import MonthReport, close_month
+from governance.month import MemberLine, MonthReport, close_month
 from governance.payout_record import SignedRecord
 from governance.period import Period
 from governance.rules import load_rules
 from governance.synthetic import Scale, write_coop
 from linli.services.demo_members import fund, give_members_keys
+from linli.services.demo_poll import PollStory, tell_poll
+from linli.services.polls import product_text
 from linli.services.month_publish import PublishResult, mint_period_points, publish_month
 from linli.services.rules_source import deploy_overrides, with_terms_in_force
 from linli.services.verify import Verified, verify_published
@@ -104,6 +109,7 @@ class DemoResult:
     votes: tuple[Vote, ...]
     old_levels_bps: tuple[int, int]
     new_levels_bps: tuple[int, int]
+    poll: PollStory
     report: MonthReport
     published: PublishResult
     verified: Verified
@@ -138,6 +144,7 @@ class DemoResult:
                            for v in self.votes],
             },
             "commission_bps": {"old": list(self.old_levels_bps), "new": list(self.new_levels_bps)},
+            "poll": self._poll_json(),
             "gmv_cents": r.gmv_cents,
             "target_cents": r.target_cents,
             "pool_rate_bps": r.pool_rate_bps,
@@ -153,6 +160,25 @@ class DemoResult:
                       "payout_record": str(self.published.record_path)},
             "blocks": [self.first_block, self.last_block],
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+    def _poll_json(self) -> dict[str, Any]:
+        p, v = self.poll, self.poll.view
+        return {
+            "id": str(v.id),
+            "description": p.description,
+            "state": v.state.name.lower(),
+            "top_n": v.top_n,
+            "options": [{"product_id": "0x" + o.product_id.hex(), "name": product_text(o.product_id),
+                         "weight": o.weight} for o in v.options],
+            "turnout": v.turnout,
+            "quorum": v.quorum,
+            "voters": [{"member_id": a.member_id, "products": list(a.products), "weight": a.weight,
+                        "relayed": a.relayed} for a in p.approvals],
+            "winners": [product_text(w) for w in v.winners],
+            "added": p.added,
+            "catalogue": [product_text(c) for c in p.catalogue],
         }
 
 
@@ -211,6 +237,13 @@ def run_demo(chain: Chain, config: DemoConfig = DemoConfig(), steps: Steps = sil
     if state is not ProposalState.EXECUTED:
         raise DemoFailed(f"the proposal ended {state.name.lower()} (for {tally.for_}, against {tally.against})")
 
+    with step("poll", "Product poll: members pick two of five products") as progress:
+        poll = _pick_products(linli, first, keys, config)
+        progress(1, 1)
+    if poll.view.state is not PollState.ENACTED:
+        raise DemoFailed(f"the product poll ended {poll.view.state.name.lower()} (turnout {poll.view.turnout}, "
+                         f"quorum {poll.view.quorum})")
+
     with step("close", "Closing the month with the rules in force on chain") as progress:
         terms = book.read()
         after = with_terms_in_force(file_rules, terms)
@@ -229,7 +262,7 @@ def run_demo(chain: Chain, config: DemoConfig = DemoConfig(), steps: Steps = sil
 
     return DemoResult(
         chain=chain.name, deployment=deployment, members=len(report.members), proposal=proposal,
-        proposal_state=state, tally=tally, quorum=quorum, votes=tuple(votes), old_levels_bps=old,
+        proposal_state=state, tally=tally, quorum=quorum, votes=tuple(votes), poll=poll, old_levels_bps=old,
         new_levels_bps=(terms.level1_bps, terms.level2_bps), report=report, published=published,
         verified=verified, admin_public_key=record.public_key, first_block=first_block,
         last_block=chain.block_number(), timings=timings,
@@ -241,7 +274,7 @@ def _govern(linli: Linli, report: MonthReport, keys: dict[str, LocalAccount], co
     """The top point holders decide: the biggest proposes, some vote directly, others sign and a relayer
     submits their ballots; then queue, the timelock delay, execute. Returns proposal, votes, quorum."""
     chain, gov, book = linli.chain, Governance(linli), RuleBook(linli)
-    ranked = sorted((m for m in report.members if m.points > 0), key=lambda m: (-m.points, m.member_id))
+    ranked = _ranked(report)
     direct = ranked[: config.direct_voters]
     relayed = ranked[config.direct_voters : config.direct_voters + config.relayed_voters]
     total = len(direct) + len(relayed) + 4  # + propose, queue, execute, funding
@@ -257,7 +290,7 @@ def _govern(linli: Linli, report: MonthReport, keys: dict[str, LocalAccount], co
     gov.advance_to_voting(proposal.id)
     pattern = (Support.FOR, Support.FOR, Support.AGAINST, Support.FOR, Support.ABSTAIN, Support.FOR)
     votes: list[Vote] = []
-    relayer = chain.signers[1 % len(chain.signers)]
+    relayer = _relayer(chain)
     for i, line in enumerate(direct + relayed):
         support, voter = pattern[i % len(pattern)], keys[line.member_id]
         if i < len(direct):
@@ -274,3 +307,20 @@ def _govern(linli: Linli, report: MonthReport, keys: dict[str, LocalAccount], co
         gov.execute(proposal, relayer)
     progress(total, total)
     return proposal, votes, quorum
+
+
+def _ranked(report: MonthReport) -> list[MemberLine]:
+    """Members holding points, the biggest first (ties: member id)."""
+    return sorted((m for m in report.members if m.points > 0), key=lambda m: (-m.points, m.member_id))
+
+
+def _relayer(chain: Chain) -> LocalAccount:
+    return chain.signers[1 % len(chain.signers)]
+
+
+def _pick_products(linli: Linli, report: MonthReport, keys: dict[str, LocalAccount], config: DemoConfig) -> PollStory:
+    """The voters who voted directly on the proposal (they hold ether) approve directly; the next one signs."""
+    ranked = _ranked(report)
+    direct, signer = ranked[: config.direct_voters], ranked[config.direct_voters]
+    return tell_poll(linli, [(m.member_id, keys[m.member_id]) for m in direct],
+                     (signer.member_id, keys[signer.member_id]), _relayer(linli.chain))

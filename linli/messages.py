@@ -117,8 +117,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # linli chain
     "chain.help": {"en": "Deploy Linli's contracts, or run a local chain node for a session.",
                    "zh": "部署 Linli 的合约，或运行一个本地区块链节点供连续操作。"},
-    "chain.deploy.help": {"en": "Deploy and wire the five contracts; write deployment.json.",
-                          "zh": "部署并连接五个合约，写出 deployment.json。"},
+    "chain.deploy.help": {"en": "Deploy and wire the six contracts; write deployment.json.",
+                          "zh": "部署并连接六个合约，写出 deployment.json。"},
     "chain.deploy.chain": {"en": "embedded (in-process, default) | anvil | ganache (started now, stopped at exit).",
                            "zh": "embedded（进程内，默认）| anvil | ganache（现在启动，命令结束时停止）。"},
     "chain.deploy.rpc": {"en": "Deploy on this JSON-RPC URL instead (also LINLI_RPC_URL); signer from "
@@ -309,10 +309,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "verify.where_local": {"en": "locally", "zh": "本地"},
     "verify.where_chain": {"en": "by the ledger contract on chain", "zh": "链上分红账本合约"},
     # linli demo
-    "demo.help": {"en": "Generate a co-op, deploy, mint points, vote new commission rates, close and publish the "
-                        "month with them, and verify every member's payout from the chain.",
-                  "zh": "生成一个合作社，部署合约，发放积分，投票修改佣金比例，按新比例结算并公布当月，"
-                        "再从链上核验每个成员的分红。"},
+    "demo.help": {"en": "Generate a co-op, deploy, mint points, vote new commission rates, pick products by a "
+                        "binding poll, close and publish the month with the new rates, and verify every member's "
+                        "payout from the chain.",
+                  "zh": "生成一个合作社，部署合约，发放积分，投票修改佣金比例，以有约束力的选品投票挑选商品，"
+                        "按新比例结算并公布当月，再从链上核验每个成员的分红。"},
     "demo.chain": {"en": "embedded (default) | anvil | ganache (Linli starts the node and stops it after).",
                    "zh": "embedded（默认）| anvil | ganache（由 Linli 启动节点，结束后停止）。"},
     "demo.rpc": {"en": "Run on this dev node instead (it must allow time travel: Anvil, Ganache, Hardhat); signer "
@@ -591,4 +592,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "poll.enacted_defeated": {"en": "poll {poll} missed its quorum (turnout {turnout} of {quorum} needed): nothing "
                                     "changed",
                               "zh": "投票 {poll} 未达到法定票数（参与 {turnout}，需要 {quorum}）：没有任何改变"},
+    # linli demo: the product poll in the report
+    "demo.poll": {"en": "\nProduct poll {id}\n  {description}", "zh": "\n选品投票 {id}\n  {description}"},
+    "demo.poll_voters": {"en": "  {voters} members approved ({relayed} by relayed EIP-712 signature): turnout {turnout}, "
+                               "quorum {quorum}, top {top} -> {state}",
+                         "zh": "  {voters} 名成员投了赞成票（{relayed} 名通过中继的 EIP-712 签名）：参与票数 {turnout}，"
+                               "法定票数 {quorum}，选出前 {top} 名 -> {state}"},
+    "demo.poll_option": {"en": "  {weight:>8}  {product}", "zh": "  {weight:>8}  {product}"},
+    "demo.poll_winners": {"en": "  winners: {winners} ({added} added to the catalogue)",
+                          "zh": "  胜出：{winners}（{added} 个加入商品目录）"},
+    "demo.serve.poll": {"en": "  product poll {poll} open too: approve products in Product picks (选品投票) or with "
+                              "`linli poll vote {poll} …`",
+                        "zh": "  选品投票 {poll} 也在进行中：在“选品投票”页面或用 `linli poll vote {poll} …` 赞成商品"},
+    "demo.catalogue": {"en": "  catalogue (read back from the RuleBook): {products}",
+                       "zh": "  商品目录（从规则合约读回）：{products}"},
 }

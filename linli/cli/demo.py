@@ -54,7 +54,7 @@ def demo(
 
 
 def print_report(r: DemoResult) -> None:
-    """The short human report: leaderboard, the vote, the rates, the month, the verification."""
+    """The short human report: leaderboard, the vote, the rates, the product poll, the month, the verification."""
     rep = r.report
     typer.echo(t("demo.title", chain=r.chain, members=r.members, period=rep.period))
     typer.echo(t("demo.top"))
@@ -67,6 +67,7 @@ def print_report(r: DemoResult) -> None:
                  against=tally.against, abstain=tally.abstain, quorum=r.quorum, state=state_name(r.proposal_state)))
     (old1, old2), (new1, new2) = r.old_levels_bps, r.new_levels_bps
     typer.echo(t("demo.rates", old1=old1, old2=old2, new1=new1, new2=new2))
+    print_poll(r)
     met = t("demo.met") if rep.gmv_cents >= rep.target_cents else t("demo.not_met")
     typer.echo(t("demo.gmv", gmv=yuan(rep.gmv_cents), target=yuan(rep.target_cents), met=met))
     typer.echo(t("demo.pool", pool=yuan(rep.pool_cents), bps=rep.pool_rate_bps, paid=yuan(r.verified.paid_cents),
@@ -74,3 +75,17 @@ def print_report(r: DemoResult) -> None:
     typer.echo(t("demo.published", root=rep.merkle_root, record=rep.record_hash))
     typer.echo(t("demo.verified", checked=len(r.verified.checked_on_chain), members=r.members))
     typer.echo(t("demo.took", blocks=r.last_block - r.first_block, seconds=sum(r.timings.values())))
+
+
+def print_poll(r: DemoResult) -> None:
+    """The product poll like the proposal: who approved, the weights, the winners, the catalogue read back."""
+    from linli.services.polls import product_text
+
+    p, v = r.poll, r.poll.view
+    typer.echo(t("demo.poll", id=v.id, description=p.description))
+    typer.echo(t("demo.poll_voters", voters=len(p.approvals), relayed=sum(a.relayed for a in p.approvals),
+                 turnout=v.turnout, quorum=v.quorum, top=v.top_n, state=v.state.name.lower()))
+    for option in sorted(v.options, key=lambda o: -o.weight):
+        typer.echo(t("demo.poll_option", weight=option.weight, product=product_text(option.product_id)))
+    typer.echo(t("demo.poll_winners", winners=", ".join(product_text(w) for w in v.winners), added=p.added))
+    typer.echo(t("demo.catalogue", products=", ".join(product_text(c) for c in p.catalogue)))

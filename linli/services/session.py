@@ -40,7 +40,7 @@ def attached(
     *, rpc: str | None = None, keystore: Path | None = None, deployment: Path | None = None,
     signer_needed: bool = True,
 ) -> Iterator[Linli]:
-    """Open the deployment's chain with the configured signer and bind the five contracts; closes after.
+    """Open the deployment's chain with the configured signer and bind the six contracts; closes after.
 
     A read-only command (`signer_needed=False`) works without any key: a throwaway account stands in as
     the `from` of its calls and can sign nothing of value.

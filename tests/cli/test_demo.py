@@ -9,6 +9,7 @@ import pytest
 from chain.embedded import EmbeddedChain
 from chain.governor import Governance, ProposalState
 from chain.ledger import Ledger
+from chain.polls import Polls, PollState
 from chain.rules import Rules
 from chain.system import Linli
 from dev_keys import dev_key
@@ -16,6 +17,8 @@ from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from linli.cli.demo import print_report
 from linli.demo import DemoConfig, DemoResult, run_demo
+from linli.services.demo_poll import PREFERENCE, PRODUCTS
+from linli.services.proposals import product_id
 
 
 def _check_files(data: dict, out: Path) -> None:
@@ -25,6 +28,22 @@ def _check_files(data: dict, out: Path) -> None:
     record = SignedRecord.load(out / f"payout-record-{data['period']}.json")
     verify_record(record, onchain_root=data["merkle_root"], onchain_record_hash=data["record_hash"])
     assert json.loads((out / "deployment.json").read_text())["contracts"]["RuleBook"].startswith("0x")
+
+
+def _check_poll(data: dict) -> None:
+    """The product poll's story in the demo's JSON: approvals direct and relayed, weights, winners, catalogue."""
+    poll = data["poll"]
+    assert poll["state"] == "enacted" and poll["top_n"] == 2 and poll["added"] == 2
+    voters = poll["voters"]
+    assert sum(v["relayed"] for v in voters) == 1 and sum(not v["relayed"] for v in voters) >= 2
+    weights = {o["name"]: o["weight"] for o in poll["options"]}
+    for name in PRODUCTS:  # each candidate's weight is the points of exactly those who approved it
+        assert weights[name] == sum(v["weight"] for v in voters if name in v["products"])
+    assert poll["turnout"] == sum(v["weight"] for v in voters) >= poll["quorum"] > 0
+    heaviest = sorted(weights, key=lambda n: -weights[n])
+    assert poll["winners"] == heaviest[:2] == [PRODUCTS[i] for i in PREFERENCE[:2]]
+    assert weights[heaviest[1]] > weights[heaviest[2]]  # no tie at the cut-off
+    assert poll["catalogue"] == poll["winners"]  # the catalogue started empty
 
 
 def test_demo_on_the_embedded_chain_through_the_cli(cli, tmp_path: Path) -> None:
@@ -38,6 +57,7 @@ def test_demo_on_the_embedded_chain_through_the_cli(cli, tmp_path: Path) -> None
     assert any(v["relayed"] for v in voters) and any(not v["relayed"] for v in voters)
     assert data["gmv_cents"] >= data["target_cents"] and data["pool_cents"] > 0
     assert data["paid_cents"] + data["undistributed_cents"] == data["pool_cents"]
+    _check_poll(data)
     _check_files(data, tmp_path)
 
 
@@ -64,6 +84,19 @@ def test_the_new_rates_are_on_chain_and_the_month_used_them(story: tuple[Embedde
     assert any(m.commission_cents for m in result.report.members)
 
 
+def test_the_poll_winners_are_in_the_catalogue_on_chain(story: tuple[EmbeddedChain, DemoResult]) -> None:
+    chain, result = story
+    linli = Linli.attach(chain, result.deployment)
+    polls = Polls(linli)
+    view = polls.read(result.poll.view.id)
+    assert view.state is PollState.ENACTED and view == result.poll.view
+    assert set(Rules(linli).products()) == set(view.winners) == {product_id(PRODUCTS[i]) for i in PREFERENCE[:2]}
+    relayed = [a for a in result.poll.approvals if a.relayed]
+    assert len(relayed) == 1 and relayed[0].weight > 0
+    assert all(polls.has_voted(view.id, m.address) for m in result.report.members
+               if m.member_id in {a.member_id for a in result.poll.approvals})
+
+
 def test_every_member_is_proven_on_chain(story: tuple[EmbeddedChain, DemoResult]) -> None:
     chain, result = story
     ledger = Ledger(Linli.attach(chain, result.deployment))
@@ -84,6 +117,11 @@ def test_the_human_report(story: tuple[EmbeddedChain, DemoResult], capsys: pytes
     assert "1000/500 bps -> 1200/600 bps" in text
     assert "Top 10 by points" in text and text.count(" pts ") == 10
     assert "by relayed EIP-712 signature" in text and "-> executed" in text
+    assert f"Product poll {result.poll.view.id}" in text and "1 by relayed EIP-712 signature" in text
+    assert "top 2 -> enacted" in text
+    winners = ", ".join(PRODUCTS[i] for i in PREFERENCE[:2])
+    assert f"winners: {winners} (2 added to the catalogue)" in text
+    assert f"catalogue (read back from the RuleBook): {winners}" in text
 
 
 @pytest.mark.node
@@ -97,6 +135,7 @@ def test_demo_on_a_local_node(cli, kind: str, tmp_path: Path) -> None:
     assert data["verified_members"] == data["members"] == int(members)
     assert data["commission_bps"]["new"] == [1200, 600]
     assert data["paid_cents"] + data["undistributed_cents"] == data["pool_cents"] > 0
+    _check_poll(data)
     _check_files(data, tmp_path)
 
 
@@ -108,3 +147,4 @@ def test_demo_against_an_rpc_url_with_one_key(cli, anvil) -> None:
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert data["chain"] == "rpc" and data["verified_members"] == 30 and data["commission_bps"]["new"] == [1200, 600]
+    _check_poll(data)
