@@ -18,9 +18,15 @@ async function answer(response) {
 
 export const get = async (path) => answer(await fetch(path, { headers: { accept: 'application/json' } }));
 
-/** POST a JSON body (the relay routes). */
-export const post = async (path, body) => answer(await fetch(path, {
-  method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body),
+// Same-origin fetches carry the session cookie (HttpOnly, SameSite=Strict) set by POST /auth/siwe.
+const send = async (method, path, body) => answer(await fetch(path, {
+  method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}),
 }));
+
+/** POST a JSON body (the relay and sign-in routes). */
+export const post = (path, body) => send('POST', path, body);
+
+/** PUT a JSON body (the member's own display name). */
+export const put = (path, body) => send('PUT', path, body);
 
 export const config = () => get('config.json');

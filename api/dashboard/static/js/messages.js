@@ -162,3 +162,21 @@ export const en = {
   'polls.409': 'Not sent: the poll is no longer open, or you have already approved.', 'polls.422': 'Not sent: the signature or the products chosen are invalid; please sign again.',
   'level.普通': 'Member', 'level.白银': 'Silver', 'level.黄金': 'Gold', 'level.钻石': 'Diamond',
 };
+
+// Sign-in (Sign-In with Ethereum) and what a member sees of their own data.
+Object.assign(zh, {
+  'leaderboard.you': '我', 'leaderboard.privacy': '排行榜只显示成员自选的昵称或遮蔽的编号（邻居·地址末四位），不显示会员号和地址。',
+  'signin.title': '登录', 'signin.help': '用钱包或本机密钥签一条登录消息（EIP-4361，不花钱、不上链），证明这个地址是你的；登录 15 分钟内可以查看自己的分红、佣金和证明。',
+  'signin.go': '登录', 'signin.out': '退出登录', 'signin.as': '已登录：{address}', 'signin.working': '正在签名登录…',
+  'signin.needed': '分红、佣金和会员号只对本人显示：请先登录。', 'signin.refused': '登录失败：{message}',
+  'me.name': '排行榜上的昵称', 'me.name.help': '最多 32 个字；留空则显示 {masked}。', 'me.name.save': '保存昵称', 'me.name.saved': '已保存：排行榜上显示为 {name}。',
+  'me.memberid': '会员号 {id}',
+});
+Object.assign(en, {
+  'leaderboard.you': 'you', 'leaderboard.privacy': 'Leaderboards show the name a member chose or a masked id (邻居· and the last 4 hex digits of the address), never member ids or addresses.',
+  'signin.title': 'Sign in', 'signin.help': 'Sign a sign-in message with your wallet or this browser\'s key (EIP-4361: free, nothing goes on chain) to prove the address is yours; for 15 minutes you then see your own payouts, commission and proofs.',
+  'signin.go': 'Sign in', 'signin.out': 'Sign out', 'signin.as': 'Signed in as {address}', 'signin.working': 'Signing in…',
+  'signin.needed': 'Payouts, commission and member ids are shown to their member only: sign in first.', 'signin.refused': 'Sign-in refused: {message}',
+  'me.name': 'Name on the leaderboards', 'me.name.help': 'Up to 32 characters; leave empty to show {masked}.', 'me.name.save': 'Save name', 'me.name.saved': 'Saved: the leaderboards show {name}.',
+  'me.memberid': 'Member id {id}',
+});

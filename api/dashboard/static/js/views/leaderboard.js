@@ -1,10 +1,11 @@
 // 排行榜: rankings by window and metric (refunds excluded, ties by who got there first), and achievements.
 import { get } from '../api.js';
-import { achievement, esc, num, short, yuan } from '../format.js';
+import { achievement, esc, num, yuan } from '../format.js';
 import { t } from '../i18n.js';
 
-// Points rank everyone on chain (all time); the other metrics come from imported paid orders, by window.
-const WINDOWS = ['day', 'week', 'month', 'year', 'all'];
+// Points rank everyone on chain (all time); the other metrics come from imported paid orders, by the windows
+// the rules publish. Entries show the member's display name or a masked id (邻居·last 4 hex of the address).
+const WINDOWS = ['day', 'week', 'month', 'year'];
 const METRICS = ['points', 'sales', 'orders', 'new_customers'];
 const VALUE = { points: num, sales: yuan, orders: num, new_customers: num };
 
@@ -17,8 +18,8 @@ function rows(board, metric) {
     <caption class="muted">${esc(t(`leaderboard.caption.${metric === 'points' ? 'points' : 'orders'}`, {
       window: t(`window.${board.window}`), period: board.period?.replace('/', ' – ') ?? '' }))}</caption>
     <thead><tr><th class="num">${esc(t('rank'))}</th><th>${esc(t('member'))}</th><th class="num">${esc(t(`metric.${metric}`))}</th></tr></thead>
-    <tbody>${board.entries.map((e) => `<tr><td class="num">${esc(e.rank)}</td>
-      <td><a href="#/me/${esc(e.address)}" class="mono">${esc(e.member_id ?? short(e.address))}</a></td>
+    <tbody>${board.entries.map((e) => `<tr${e.you ? ' class="you"' : ''}><td class="num">${esc(e.rank)}</td>
+      <td data-name>${esc(e.name)}${e.you ? ` <span class="badge">${esc(t('leaderboard.you'))}</span>` : ''}</td>
       <td class="num">${esc(VALUE[metric](e.value))}</td></tr>`).join('')}</tbody>
   </table></div>`;
 }
@@ -28,6 +29,7 @@ export async function render(main, { params }) {
   const board = await get(`/leaderboard?window=${encodeURIComponent(window)}&metric=${encodeURIComponent(metric)}`);
   main.innerHTML = `
     <h1>${esc(t('leaderboard.title'))}</h1>
+    <p class="muted">${esc(t('leaderboard.privacy'))}</p>
     <form class="field card" id="board-form">
       <div><label for="lb-metric">${esc(t('leaderboard.metric'))}</label>
         <select id="lb-metric">${options(METRICS, metric, 'metric')}</select></div>

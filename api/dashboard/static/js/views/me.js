@@ -1,15 +1,18 @@
-// 我的: one member's points, voting weight, level and what the next level needs, payouts, "verify my payout"
-// (the proof checked in this page against the root read from the chain), and delegating one's voting weight
-// (an ERC-5805 delegation signed by the member's wallet or browser key, relayed by the server).
-import { ApiError, get, post } from '../api.js';
+// 我的: one member's points, voting weight, level and what the next level needs (anyone: on-chain facts);
+// after signing in (Sign-In with Ethereum, signed by the wallet or the browser key) their own member id,
+// payouts, commission, display name and "verify my payout" (the proof checked in this page against the root
+// read from the chain); and delegating one's voting weight (an ERC-5805 delegation, relayed by the server).
+import { ApiError, get, post, put } from '../api.js';
 import { chainNow, verifyPayout } from '../chain.js';
 import { achievement, esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
+import * as keystore from '../keystore.js';
 import * as signing from '../signing.js';
 import { loadEthers } from '../ethers.js';
 import { delegation, read } from '../typed.js';
 
 const KEY = 'linli.address';
+const SESSION = 'linli.session'; // {address, expires_at} of this browser's sign-in (the token itself is an HttpOnly cookie)
 const NODE_KEY = 'linli.node'; // {rpc, ledger} the member chose instead of the server's
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const DELEGATION_TTL_S = 3600; // a signed delegation left unsent is void after an hour
@@ -59,11 +62,37 @@ function ownNode(chain) {
   </details>`;
 }
 
-function profile(member, chain) {
+function nameForm(member) {
+  return `<form class="field" id="name-form">
+    <label for="display-name">${esc(t('me.name'))}</label>
+    <input id="display-name" maxlength="32" autocomplete="nickname" value="${esc(member.display_name ?? '')}"
+      aria-describedby="display-name-help">
+    <p id="display-name-help" class="muted">${esc(t('me.name.help', { masked: member.public_name }))}</p>
+    <button type="submit">${esc(t('me.name.save'))}</button>
+    <p data-name-status role="status" aria-live="polite"></p>
+  </form>`;
+}
+
+function ownPart(member, chain) {
+  if (!('payouts' in member)) return `<section class="card wide"><p data-signin-needed>${esc(t('signin.needed'))}</p></section>`;
   const achievements = member.achievements ?? [];
+  return `<section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
+      ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(achievement(a))}</li>`).join('')}</ul>`
+        : `<p>${esc(t('achievements.none'))}</p>`}
+      ${nameForm(member)}
+    </section>
+    <section class="card wide" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
+      ${payouts(member)}
+      <p class="muted">${esc(t('me.verify.how'))}</p>
+      ${ownNode(chain)}
+    </section>`;
+}
+
+function profile(member, chain) {
   return `<div class="grid">
     <section class="card" aria-labelledby="me-h">
-      <h2 id="me-h">${esc(member.member_id ?? short(member.address))} <span class="badge">${esc(t(`level.${member.level}`))}</span></h2>
+      <h2 id="me-h">${esc(member.public_name ?? short(member.address))} <span class="badge">${esc(t(`level.${member.level}`))}</span></h2>
+      ${member.member_id ? `<p>${esc(t('me.memberid', { id: member.member_id }))}</p>` : ''}
       <p class="mono">${esc(member.address)}</p>
       <dl class="stats">
         <div><dt>${esc(t('me.points'))}</dt><dd>${esc(num(member.points))}</dd></div>
@@ -73,23 +102,81 @@ function profile(member, chain) {
         ? `<p class="muted">${esc(t('me.delegate', { to: short(member.delegate) }))}</p>` : ''}
       ${level(member)}
     </section>
-    <section class="card" aria-labelledby="ach-h"><h2 id="ach-h">${esc(t('achievements'))}</h2>
-      ${achievements.length ? `<ul>${achievements.map((a) => `<li>${esc(achievement(a))}</li>`).join('')}</ul>`
-        : `<p>${esc(t('achievements.none'))}</p>`}
-    </section>
-    <section class="card wide" aria-labelledby="pay-h"><h2 id="pay-h">${esc(t('me.payouts'))}</h2>
-      ${payouts(member)}
-      <p class="muted">${esc(t('me.verify.how'))}</p>
-      ${ownNode(chain)}
-    </section>
+    ${ownPart(member, chain)}
   </div>`;
+}
+
+function signInCard() {
+  return `<section class="card" aria-labelledby="signin-h" id="signin">
+    <h2 id="signin-h">${esc(t('signin.title'))}</h2>
+    <p class="muted">${esc(t('signin.help'))}</p>
+    ${signing.panel()}
+    <div class="actions">
+      <button type="button" data-signin>${esc(t('signin.go'))}</button>
+      <button type="button" class="secondary" data-signout>${esc(t('signin.out'))}</button>
+    </div>
+    <p data-signin-status role="status" aria-live="polite"></p>
+  </section>`;
+}
+
+/** The EIP-4361 text for `address` and the server's nonce, laid out as the standard (and the server) writes it. */
+function siweMessage(address, n) {
+  const issued = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${n.domain} wants you to sign in with your Ethereum account:\n${address}\n\nSign in to Linli\n\n`
+    + `URI: ${n.uri}\nVersion: ${n.version}\nChain ID: ${n.chain_id}\nNonce: ${n.nonce}\nIssued At: ${issued}`;
+}
+
+/** personal_sign (EIP-191) by the wallet, or ethers' signMessage with the browser key; {address, signature}. */
+async function signText(card) {
+  const { getAddress, hexlify, toUtf8Bytes } = await loadEthers();
+  if (signing.mode() === 'wallet') {
+    const provider = window.ethereum;
+    if (!provider) throw new keystore.KeyError('signer.wallet.none');
+    const [account] = await provider.request({ method: 'eth_requestAccounts' });
+    if (!account) throw new keystore.KeyError('signer.noaccount');
+    const address = getAddress(account);
+    const n = await post('/auth/nonce');
+    const message = siweMessage(address, n);
+    return { message, signature: await provider.request({ method: 'personal_sign', params: [hexlify(toUtf8Bytes(message)), account] }) };
+  }
+  const wallet = await keystore.unlock(card.querySelector('#key-pass')?.value ?? '', () => {});
+  const message = siweMessage(getAddress(wallet.address), await post('/auth/nonce'));
+  return { message, signature: await wallet.signMessage(message) };
+}
+
+async function signIn(card) {
+  const status = card.querySelector('[data-signin-status]');
+  status.className = '';
+  status.textContent = t('signin.working');
+  try {
+    const session = await post('/auth/siwe', await signText(card));
+    localStorage.setItem(KEY, session.address);
+    localStorage.setItem(SESSION, JSON.stringify({ address: session.address, expires_at: session.expires_at }));
+    const target = `#/me/${session.address}`;
+    if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'));
+    else location.hash = target;
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = error instanceof ApiError ? t('signin.refused', { message: error.detail }) : signing.explain(error);
+  }
+}
+
+async function saveName(slot, member, chain) {
+  const status = slot.querySelector('[data-name-status]');
+  try {
+    const updated = await put('/me/display-name', { display_name: slot.querySelector('#display-name').value });
+    showProfile(slot, updated, chain);
+    slot.querySelector('[data-name-status]').textContent = t('me.name.saved', { name: updated.public_name });
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = error instanceof ApiError ? error.detail : String(error);
+  }
 }
 
 function delegateCard() {
   return `<section class="card" aria-labelledby="del-h" id="delegate">
     <h2 id="del-h">${esc(t('delegate.title'))}</h2>
     <p class="muted">${esc(t('delegate.help'))}</p>
-    ${signing.panel()}
     <form class="field" data-delegate-form>
       <label for="delegatee">${esc(t('delegate.to'))}</label>
       <input id="delegatee" name="delegatee" class="mono" autocomplete="off" spellcheck="false" placeholder="0x…"
@@ -114,7 +201,7 @@ async function delegate(card, toSelf, chain) {
     if (!chain.rpc_url || !token) throw new Error(t('chain.none'));
     const typed = card.querySelector('#delegatee').value.trim();
     if (!toSelf && !ADDRESS.test(typed)) throw new Error(t('delegate.bad'));
-    const member = await signing.account(card);
+    const member = await signing.account(document.getElementById('signin')); // the one signer panel, above
     const delegatee = toSelf ? member.address : typed;
     const expiry = (await chainNow(chain.rpc_url)) + DELEGATION_TTL_S;
     const message = await delegation(chain.rpc_url, token, { delegator: member.address, delegatee, expiry });
@@ -143,7 +230,7 @@ async function delegate(card, toSelf, chain) {
 async function refreshWhenIndexed(slot, address, delegateTo, chain) {
   const deadline = Date.now() + INDEX_WAIT_MS;
   while (Date.now() < deadline && slot.isConnected) {
-    const member = await get(`/members/${address}`).catch(() => null);
+    const member = await memberView(address).catch(() => null);
     if (member?.delegate?.toLowerCase() === delegateTo.toLowerCase()) {
       showProfile(slot, member, chain);
       return;
@@ -155,8 +242,21 @@ async function refreshWhenIndexed(slot, address, delegateTo, chain) {
 function showProfile(slot, member, chain) {
   slot.innerHTML = profile(member, chain);
   for (const button of slot.querySelectorAll('[data-verify]')) button.addEventListener('click', () => verify(button, member.address));
-  slot.querySelector('.own-node').addEventListener('change', () => localStorage.setItem(NODE_KEY, JSON.stringify({
+  slot.querySelector('.own-node')?.addEventListener('change', () => localStorage.setItem(NODE_KEY, JSON.stringify({
     rpc: slot.querySelector('#node-rpc').value.trim(), ledger: slot.querySelector('#node-ledger').value.trim() })));
+  slot.querySelector('#name-form')?.addEventListener('submit', (event) => { event.preventDefault(); saveName(slot, member, chain); });
+}
+
+/** The signed-in member's own record when `address` is theirs, else what the chain shows of it. */
+async function memberView(address) {
+  const session = JSON.parse(localStorage.getItem(SESSION) ?? 'null');
+  const live = session && session.expires_at * 1000 > Date.now() && session.address.toLowerCase() === address.toLowerCase();
+  const own = live ? await get('/me').catch((error) => {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }) : null;
+  if (own && own.address.toLowerCase() === address.toLowerCase()) return own;
+  return get(`/members/${address}`);
 }
 
 async function verify(button, address) {
@@ -183,9 +283,16 @@ async function verify(button, address) {
 
 export async function render(main, { params, chain }) {
   const address = params[0] ?? localStorage.getItem(KEY) ?? '';
-  main.innerHTML = `<h1>${esc(t('me.title'))}</h1>${form(address)}<div id="profile"></div>${delegateCard()}`;
+  main.innerHTML = `<h1>${esc(t('me.title'))}</h1>${signInCard()}${form(address)}<div id="profile"></div>${delegateCard()}`;
+  const signin = main.querySelector('#signin');
+  signing.wire(signin);
+  signin.querySelector('[data-signin]').addEventListener('click', () => signIn(signin));
+  signin.querySelector('[data-signout]').addEventListener('click', async () => {
+    localStorage.removeItem(SESSION);
+    await post('/auth/logout');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
   const card = main.querySelector('#delegate');
-  signing.wire(card);
   card.querySelector('[data-delegate-form]').addEventListener('submit', async (event) => {
     event.preventDefault();
     const done = await delegate(card, event.submitter?.value === 'self', chain);
@@ -201,7 +308,7 @@ export async function render(main, { params, chain }) {
   localStorage.setItem(KEY, address);
   const slot = main.querySelector('#profile');
   try {
-    showProfile(slot, await get(`/members/${address}`), chain);
+    showProfile(slot, await memberView(address), chain);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
     slot.innerHTML = `<p class="error" role="alert">${esc(t('me.unknown', { address }))}</p>`;
