@@ -52,6 +52,7 @@ def print_served(s: Served) -> None:
     typer.echo(t("demo.serve.dashboard", url=s.dashboard))
     typer.echo(t("demo.serve.api", api=s.api, rpc=s.rpc))
     typer.echo(t("demo.serve.open", description=s.proposal.description, hours=max(0, s.open_for_s) // 3600))
+    typer.echo(t("demo.serve.poll", poll=s.poll_id))
     typer.echo(t("demo.serve.samples"))
     for sample in s.samples:
         typer.echo(f"  {sample.member_id}  {sample.address}  {sample.keystore}")

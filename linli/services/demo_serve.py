@@ -1,10 +1,11 @@
 """`linli demo --serve`: the demo told on a node a browser can reach, then the API and dashboard serving it.
 
 After the story (linli.demo) a second proposal is left active (linli.services.open_proposal) with a voting
-period of a day, the API (`linli serve`'s app, uvicorn in a thread of this process) follows the node, and the
-demo's members, orders and signed payout record are uploaded as the admin would (AdminClient, RFC 9421
-signed). Three members who have not voted get keystore files under the demo's folder, so that a newcomer can
-import one in the browser and vote. Dev chains only: the keys and passphrase are printed.
+period of a day, a product poll is left open as long (linli.services.demo_poll), the API (`linli serve`'s app,
+uvicorn in a thread of this process) follows the node, and the demo's members, orders and signed payout record
+are uploaded as the admin would (AdminClient, RFC 9421 signed). Three members who have not voted get keystore
+files under the demo's folder, so that a newcomer can import one in the browser and vote or approve products.
+Dev chains only: the keys and passphrase are printed.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from governance.payout_record import signing_key
 from linli.demo import DemoConfig, DemoResult, Steps, demo_admin_seed, run_demo, silent
 from linli.i18n import t
 from linli.services.admin_client import AdminClient
+from linli.services.demo_poll import OPEN_DESCRIPTION, OPEN_PRODUCTS, open_products_poll
 from linli.services.dev_keystores import DEV_PASSPHRASE, write_dev_keystores
 from linli.services.open_proposal import open_proposal
 
@@ -56,6 +58,7 @@ class Served:
     proposal: Proposal
     open_for_s: int  # how long the open proposal still takes ballots
     samples: tuple[Sample, ...]
+    poll_id: int  # the product poll left open, over OPEN_PRODUCTS
     passphrase: str = DEV_PASSPHRASE
 
     @property
@@ -86,6 +89,8 @@ def served_demo(chain: Chain, config: DemoConfig, *, host: str, port: int, steps
     config = replace(config, out_dir=out, admin_seed=demo_admin_seed(config), voting_period_s=OPEN_VOTE_S)
     demo = run_demo(chain, config, steps=steps)
     opened = open_proposal(chain, demo, out / "coop", config.seed)
+    poll_id = open_products_poll(Linli.attach(chain, demo.deployment), OPEN_PRODUCTS, OPEN_DESCRIPTION,
+                                 chain.signers[0])
     chosen = dict(list(opened.voters.items())[:SAMPLE_MEMBERS])
     files = write_dev_keystores(chosen, out / "keystores")
     samples = tuple(Sample(member, key.address, files[member]) for member, key in chosen.items())
@@ -105,7 +110,7 @@ def served_demo(chain: Chain, config: DemoConfig, *, host: str, port: int, steps
             admin.upload_record(demo.report.period, demo.published.record_path)
             gov = Governance(Linli.attach(chain, demo.deployment))
             open_for = gov.deadline(opened.proposal.id) - chain.timestamp()
-            yield Served(api, chain.rpc, demo, opened.proposal, open_for, samples)
+            yield Served(api, chain.rpc, demo, opened.proposal, open_for, samples, poll_id)
 
 
 @contextmanager

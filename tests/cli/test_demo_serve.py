@@ -17,15 +17,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from eth_account.signers.local import LocalAccount
 
 from chain.deployment import Deployment
 from chain.governor import Governance, Support
 from chain.keys import dev_signers, signer_from_keystore
 from chain.nodes import LocalNode, free_port
+from chain.polls import Polls, PollState
 from chain.rpc import RpcChain
 from chain.system import Linli
 from session_processes import alive, children, read_until, user_env
 from dev_keys import dev_key
+from linli.services.demo_poll import OPEN_PRODUCTS
+from linli.services.proposals import product_id
 
 MEMBERS = "30"  # the smallest co-op the demo takes: the quickest story
 
@@ -67,10 +71,11 @@ def test_a_newcomer_opens_the_dashboard_and_a_printed_member_votes_then_ctrl_c_s
     active = [p for p in httpx.get(api + "/proposals", timeout=30).json() if p["state"] == "active"]
     assert len(active) == 1
 
-    member_id, address, keystore = samples[0]
-    member = httpx.get(f"{api}/members/{address}", timeout=30).json()
-    assert member["member_id"] == member_id and member["points"] > 0  # the uploaded members file names it
+    _member_id, address, keystore = samples[0]
     key = signer_from_keystore(Path(keystore), {"LINLI_KEYSTORE_PASSWORD": passphrase.group(1)})
+    _approve_in_the_open_poll(text, chain_url.group(1), tmp_path, key)
+    member = httpx.get(f"{api}/members/{address}", timeout=30).json()
+    assert member["address"] == address and member["points"] > 0  # public facts only: no member id (privacy)
     assert key.address == address
     with RpcChain(chain_url.group(1), [key], name="rpc") as chain:
         gov = Governance(Linli.attach(chain, Deployment.load(tmp_path / "out" / "deployment.json")))
@@ -89,6 +94,21 @@ def test_a_newcomer_opens_the_dashboard_and_a_printed_member_votes_then_ctrl_c_s
     assert _gone(node)
     with pytest.raises(httpx.ConnectError):
         httpx.get(dashboard.group(1), timeout=5)
+
+
+def _approve_in_the_open_poll(printed: str, chain_url: str, tmp_path: Path, key: LocalAccount) -> None:
+    """The product poll the demo left open takes a printed member's signed approval, with its points."""
+    poll = re.search(r"product poll (\d+) open too", printed)
+    assert poll, printed
+    with RpcChain(chain_url, dev_signers(1), name="rpc") as chain:  # dev account 0 relays
+        linli = Linli.attach(chain, Deployment.load(tmp_path / "out" / "deployment.json"))
+        polls, poll_id = Polls(linli), int(poll.group(1))
+        assert polls.state(poll_id) is PollState.ACTIVE
+        assert [o.product_id for o in polls.options(poll_id)] == [product_id(p) for p in OPEN_PRODUCTS]
+        polls.relay(polls.sign_approval(poll_id, [product_id(OPEN_PRODUCTS[0])], key), chain.signers[0])
+        snapshot = polls.read(poll_id).snapshot
+        points = int(linli.tx.call(linli.points.functions.getPastVotes(key.address, snapshot)))
+        assert polls.has_voted(poll_id, key.address) and polls.options(poll_id)[0].weight == points > 0
 
 
 def test_sigterm_stops_the_server_and_the_node(served: tuple[subprocess.Popen[str], list[str]]) -> None:
