@@ -44,6 +44,7 @@ def test_the_readme_session_runs_as_written(tmp_path: Path) -> None:
         assert "(weight 600)" in session.stdout and "(weight 300)" in session.stdout  # two members, two keys
         assert "weight 0" not in session.stdout
         assert json.loads((tmp_path / "final.json").read_text())["state"] == "executed"
+        assert "五常大米 5kg, 菜籽油 5L in the catalogue (2 new)" in session.stdout  # the poll, enacted
         verified = [line for line in session.stdout.splitlines() if line.startswith("OK 2026-11")]
         assert len(verified) == 2, session.stdout  # --all, then one member by its id
         proven = "m000001 0x93db9f20164de4ce8fcc4b109089e16890b00eaf: payout"  # by --all, then by its id
