@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from governance import record_sum
 from governance.bounds import check_month_totals
 from governance.commission import commission_for_period
 from governance.errors import BadInput
@@ -21,12 +22,15 @@ from governance.models import MemberId
 from governance.payout_record import record_hash
 from governance.period import Period
 from governance.pool import own_sales_and_active_days, split_pool
+from governance.record_sum import DRY_RUN_SECRET, ZERO_ADDRESS, hex32
 from governance.rules import Rules
+from governance.sum_tree import salt_for
 
 
 @dataclass(frozen=True, slots=True)
 class MemberLine:
-    """One member's month: net points, level at the month end, net commission, pool payout, Merkle proof."""
+    """One member's month: net points, level at the month end, net commission, pool payout, Merkle proof, and
+    the salt of its sum-tree leaf (governance.record_sum)."""
 
     member_id: MemberId
     address: str
@@ -35,11 +39,12 @@ class MemberLine:
     commission_cents: int
     payout_cents: int
     proof: tuple[str, ...]
+    salt: str
 
     def to_json(self) -> dict[str, object]:
         return {"member_id": self.member_id, "address": self.address, "points": self.points,
                 "level": self.level, "commission_cents": self.commission_cents,
-                "payout_cents": self.payout_cents, "proof": list(self.proof)}
+                "payout_cents": self.payout_cents, "proof": list(self.proof), "salt": self.salt}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +63,8 @@ class MonthReport:
     pool_cents: int
     undistributed_cents: int
     merkle_root: str
+    sum_root: str
+    undistributed_salt: str
     record_hash: str
     members: tuple[MemberLine, ...]
     tree: StandardMerkleTree = field(repr=False, compare=False)
@@ -65,21 +72,27 @@ class MonthReport:
     def record(self) -> dict[str, object]:
         """The signed payout record's content: the report without its own hash."""
         return _record(self.period, self.gmv_cents, self.target_cents, self.pool_rate_bps, self.pool_cents,
-                       self.undistributed_cents, self.merkle_root, self.members)
+                       self.undistributed_cents, self.merkle_root, self.sum_root, self.undistributed_salt,
+                       self.members)
+
+    def salted_with(self, secret: bytes) -> bool:
+        """Whether the sum tree's salts come from `secret` (a close publishes only the admin key's)."""
+        return self.undistributed_salt == hex32(salt_for(secret, self.period, ZERO_ADDRESS))
 
     def to_json(self) -> dict[str, object]:
         return {**self.record(), "record_hash": self.record_hash}
 
 
-def close_month(period: Period, data: CoopData, rules: Rules) -> MonthReport:
-    """Compute the month report for `period` from everything known up to its end."""
+def close_month(period: Period, data: CoopData, rules: Rules, *, sum_secret: bytes = DRY_RUN_SECRET) -> MonthReport:
+    """Compute the month report for `period` from everything known up to its end; the sum tree's salts come
+    from `sum_secret` (`governance.record_sum.sum_secret` of the admin seed; a dry run's is public)."""
     if not data.members:
         raise BadInput("the members file has no members: nothing to close")
     with paused_gc():
-        return _close(period, data, rules)
+        return _close(period, data, rules, sum_secret)
 
 
-def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
+def _close(period: Period, data: CoopData, rules: Rules, secret: bytes) -> MonthReport:
     tz = rules.coop.tz
     # commission first: its per-order lines are the largest intermediate, freed before the awards are built
     commission = commission_for_period(data.members.values(), data.orders, rules.commission, period, tz).totals
@@ -94,15 +107,18 @@ def _close(period: Period, data: CoopData, rules: Rules) -> MonthReport:
     addresses = [data.members[m].address for m in ids]
     payouts = [split.payouts.get(m, 0) for m in ids]
     tree = StandardMerkleTree.of(list(zip(addresses, payouts, strict=True)))
+    sums, salts, rest_salt = record_sum.build(str(period), list(zip(addresses, payouts, strict=True)),
+                                              split.undistributed_cents, secret)
     members = tuple(
         MemberLine(m, address, points.get(m, 0), levels.get(m, rules.levels.tiers[0].name),
-                   commission.get(m, 0), payout, proof)
-        for m, address, payout, proof in zip(ids, addresses, payouts, _proofs(tree), strict=True)
+                   commission.get(m, 0), payout, proof, salt)
+        for m, address, payout, proof, salt in zip(ids, addresses, payouts, _proofs(tree), salts, strict=True)
     )
+    sum_root = hex32(sums.root.hash)
     content = _record(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
-                      split.undistributed_cents, tree.root, members)
+                      split.undistributed_cents, tree.root, sum_root, rest_salt, members)
     return MonthReport(str(period), gmv, rules.pool.target_cents, rules.pool.rate_bps, split.pool_cents,
-                       split.undistributed_cents, tree.root, record_hash(content), members, tree)
+                       split.undistributed_cents, tree.root, sum_root, rest_salt, record_hash(content), members, tree)
 
 
 def _growth(period: Period, data: CoopData, rules: Rules) -> tuple[dict[MemberId, int], dict[MemberId, str]]:
@@ -128,7 +144,10 @@ def _proofs(tree: StandardMerkleTree) -> list[tuple[str, ...]]:
 
 
 def _record(period: str, gmv: int, target: int, rate: int, pool: int, undistributed: int, root: str,
-            members: tuple[MemberLine, ...]) -> dict[str, object]:
+            sum_root: str, undistributed_salt: str, members: tuple[MemberLine, ...]) -> dict[str, object]:
+    """The sum tree's total is the pool (every payout plus the undistributed leaf), stated as
+    `sum_total_cents` so a verifier compares the root's total with the pool rather than assuming it."""
     return {"period": period, "gmv_cents": gmv, "target_cents": target, "pool_rate_bps": rate,
             "pool_cents": pool, "undistributed_cents": undistributed, "merkle_root": root,
+            "sum_root": sum_root, "sum_total_cents": pool, "undistributed_salt": undistributed_salt,
             "members": [m.to_json() for m in members]}

@@ -11,9 +11,13 @@ bytes it hashes. So:
 
 `build_record(content) -> (canonical, record_hash)` is what `governance.month` calls; the report it prints
 is `{**content, "record_hash": record_hash}`. A `SignedRecord` file is itself canonical JSON plus one
-trailing newline: {"content", "format", "public_key", "record_hash", "signature"}; loading refuses any file
-that is not byte-for-byte the canonical form, so no byte of it can change without failing verification.
-`undistributed_cents` (what the pool could not pay, governance.pool) is optional and 0 when absent.
+trailing newline: {"content", "format", "public_key", "public_signature", "record_hash", "signature"};
+loading refuses any file that is not byte-for-byte the canonical form, so no byte of it can change without
+failing verification. `undistributed_cents` (what the pool could not pay, governance.pool) is optional and 0
+when absent. `public_signature` is the admin's signature over the public record's content
+(`governance.public_record`), which names this record's hash: so the API, which has no admin key, serves
+the public record the admin signed. A content with `sum_root` carries the month's Merkle sum tree
+(`governance.record_sum`), checked with the rest.
 
 The canonical bytes are RFC 8785, the JSON Canonicalization Scheme, on the record's domain, so any JCS
 implementation (a JavaScript verifier, say) rebuilds them from the parsed record. The domain: objects with
@@ -41,12 +45,12 @@ from eth_hash.auto import keccak
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
-from governance import bounded_json
+from governance import bounded_json, record_sum
 from governance.errors import BadInput, VerificationError
 from governance.merkle import StandardMerkleTree
 from governance.merkle import verify as verify_proof
 
-FORMAT = "linli-payout-record/1"
+FORMAT = "linli-payout-record/2"
 _HEX32 = re.compile(r"^0x[0-9a-f]{64}$")
 _HEX64 = re.compile(r"^0x[0-9a-f]{128}$")
 _RECORD_FIELDS = {"period": str, "gmv_cents": int, "target_cents": int, "pool_rate_bps": int, "pool_cents": int,
@@ -122,6 +126,7 @@ class SignedRecord:
     content: Mapping[str, Any]
     signature: str
     public_key: str
+    public_signature: str = ""
 
     @property
     def record_hash(self) -> str:
@@ -129,25 +134,15 @@ class SignedRecord:
 
     def to_bytes(self) -> bytes:
         return canonical_json({"content": self.content, "format": FORMAT, "public_key": self.public_key,
-                               "record_hash": self.record_hash, "signature": self.signature}) + b"\n"
+                               "public_signature": self.public_signature, "record_hash": self.record_hash,
+                               "signature": self.signature}) + b"\n"
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SignedRecord:
         """Parse a record file; anything but the exact canonical form is a VerificationError."""
-        try:
-            parsed = bounded_json.loads(data.decode("utf-8"), what="record", parse_float=_no_float,
-                                        parse_constant=_no_float)
-        except (UnicodeDecodeError, ValueError, BadInput) as exc:
-            raise VerificationError(f"payout record file is not valid canonical JSON: {exc}") from None
-        if not isinstance(parsed, dict) or set(parsed) != {"content", "format", "public_key", "record_hash",
-                                                           "signature"}:
-            raise VerificationError("payout record file: expected exactly content, format, public_key, "
-                                    "record_hash and signature")
-        if parsed["format"] != FORMAT:
-            raise VerificationError(f"payout record format {parsed['format']!r}: expected {FORMAT!r}")
-        if not isinstance(parsed["content"], dict):
-            raise VerificationError("payout record content is not a JSON object")
-        record = cls(parsed["content"], parsed["signature"], parsed["public_key"])
+        parsed = parse_file(data, "payout record", FORMAT, ("content", "format", "public_key", "public_signature",
+                                                            "record_hash", "signature"))
+        record = cls(parsed["content"], parsed["signature"], parsed["public_key"], parsed["public_signature"])
         try:
             canonical = record.to_bytes()
         except BadInput as exc:
@@ -163,23 +158,58 @@ class SignedRecord:
     @classmethod
     def load(cls, path: Path | str) -> SignedRecord:
         """Read and parse a record file of at most `bounded_json.MAX_FILE_BYTES`."""
-        with open(path, "rb") as handle:
-            data = handle.read(bounded_json.MAX_FILE_BYTES + 1)
-        if len(data) > bounded_json.MAX_FILE_BYTES:
-            raise VerificationError(f"{path}: larger than the bound of {bounded_json.MAX_FILE_BYTES:,} bytes")
-        return cls.from_bytes(data)
+        return cls.from_bytes(read_capped(path))
+
+
+def read_capped(path: Path | str) -> bytes:
+    """A record file's bytes, refused beyond `bounded_json.MAX_FILE_BYTES`."""
+    with open(path, "rb") as handle:
+        data = handle.read(bounded_json.MAX_FILE_BYTES + 1)
+    if len(data) > bounded_json.MAX_FILE_BYTES:
+        raise VerificationError(f"{path}: larger than the bound of {bounded_json.MAX_FILE_BYTES:,} bytes")
+    return data
+
+
+def parse_file(data: bytes, what: str, fmt: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A record file's JSON object with exactly `keys`, format `fmt` and an object `content`; the caller
+    then compares its canonical bytes with `data`."""
+    try:
+        parsed = bounded_json.loads(data.decode("utf-8"), what=what, parse_float=_no_float, parse_constant=_no_float)
+    except (UnicodeDecodeError, ValueError, BadInput) as exc:
+        raise VerificationError(f"{what} file is not valid canonical JSON: {exc}") from None
+    if not isinstance(parsed, dict) or set(parsed) != set(keys):
+        raise VerificationError(f"{what} file: expected exactly {', '.join(keys[:-1])} and {keys[-1]}")
+    if parsed["format"] != fmt:
+        raise VerificationError(f"{what} format {parsed['format']!r}: expected {fmt!r}")
+    if not isinstance(parsed["content"], dict):
+        raise VerificationError(f"{what} content is not a JSON object")
+    return parsed
 
 
 def _no_float(text: str) -> Any:
     raise BadInput(f"{text} is not a whole number")
 
 
+PUBLIC_FIELDS = ("period", "gmv_cents", "target_cents", "pool_rate_bps", "pool_cents", "undistributed_cents",
+                 "merkle_root", "sum_root", "sum_total_cents")
+"""What the public record repeats of the content (those present): totals, roots and hashes, no member's line."""
+
+
+def public_content(content: Mapping[str, Any], digest: str) -> dict[str, Any]:
+    """The public record's content: the record's totals and roots, its member count and its hash."""
+    members = content.get("members")
+    return {**{k: content[k] for k in PUBLIC_FIELDS if k in content},
+            "member_count": len(members) if isinstance(members, list) else 0, "record_hash": digest}
+
+
 def sign_record(content: Mapping[str, Any], seed: bytes | str) -> SignedRecord:
-    """Sign the canonical content with the admin's Ed25519 key."""
-    canonical, _ = build_record(content)
+    """Sign the canonical content with the admin's Ed25519 key, and the public record's content with it."""
+    canonical, digest = build_record(content)
     key = signing_key(seed)
     signature = key.sign(canonical).signature
-    return SignedRecord(json.loads(canonical), "0x" + signature.hex(), "0x" + key.verify_key.encode().hex())
+    public = key.sign(canonical_json(public_content(content, digest))).signature
+    return SignedRecord(json.loads(canonical), "0x" + signature.hex(), "0x" + key.verify_key.encode().hex(),
+                        "0x" + public.hex())
 
 
 def verify_record(
@@ -195,8 +225,9 @@ def verify_record(
 
     Always: the Ed25519 signature over the canonical content, every member's Merkle proof, the recomputed
     root == `merkle_root`, Σ payouts + undistributed == pool, pool == floor(GMV x rate / 10000) when GMV >=
-    target (else 0). When given (from the chain): the signer's key, the on-chain root and record hash, and
-    the rule book's rate and target in force.
+    target (else 0), the sum tree rebuilt from every line's salt == `sum_root` with total == pool (when the
+    content has a sum tree), the signature of the public record derived from it. When given (from the
+    chain): the signer's key, the on-chain root and record hash, and the rule book's rate and target in force.
     """
     content = record.content
     _check_shape(content)
@@ -204,11 +235,15 @@ def verify_record(
         canonical, digest = build_record(content)
     except BadInput as exc:
         raise VerificationError(f"payout record content: {exc}") from None
-    _check_signature(record, canonical, public_key)
+    check_signature(record.public_key, record.signature, canonical, public_key)
     if onchain_record_hash is not None and onchain_record_hash.lower() != digest:
         raise VerificationError(f"record hash {digest} differs from the on-chain hash {onchain_record_hash}")
     _check_tree(content["members"], content["merkle_root"], onchain_root)
     _check_pool(content, rate_bps, target_cents)
+    if "sum_root" in content:
+        record_sum.check(content)
+    check_signature(record.public_key, record.public_signature, canonical_json(public_content(content, digest)),
+                    public_key, what="public record")
 
 
 def _check_shape(content: Mapping[str, Any]) -> None:
@@ -231,18 +266,20 @@ def _is(value: Any, kind: type) -> bool:
     return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
-def _check_signature(record: SignedRecord, canonical: bytes, public_key: str | None) -> None:
-    if not isinstance(record.public_key, str) or not _HEX32.match(record.public_key):
+def check_signature(signer: object, signature: object, canonical: bytes, public_key: str | None, *,
+                    what: str = "record") -> None:
+    """VerificationError unless `signature` is `signer`'s Ed25519 signature of `canonical` (and `signer` is
+    `public_key` when one is expected)."""
+    if not isinstance(signer, str) or not _HEX32.match(signer):
         raise VerificationError("signer public key is not 0x + 64 lower-case hex digits")
-    if public_key is not None and public_key.lower() != record.public_key:
-        raise VerificationError(f"record signed by {record.public_key}, not by the expected admin key {public_key}")
-    if not isinstance(record.signature, str) or not _HEX64.match(record.signature):
-        raise VerificationError("signature is not 0x + 128 lower-case hex digits")
+    if public_key is not None and public_key.lower() != signer:
+        raise VerificationError(f"{what} signed by {signer}, not by the expected admin key {public_key}")
+    if not isinstance(signature, str) or not _HEX64.match(signature):
+        raise VerificationError(f"{what} signature is not 0x + 128 lower-case hex digits")
     try:
-        VerifyKey(bytes.fromhex(record.public_key[2:])).verify(canonical, bytes.fromhex(record.signature[2:]))
+        VerifyKey(bytes.fromhex(signer[2:])).verify(canonical, bytes.fromhex(signature[2:]))
     except (BadSignatureError, ValueError):
-        raise VerificationError(f"Ed25519 signature does not match the record content for key "
-                                f"{record.public_key}") from None
+        raise VerificationError(f"Ed25519 signature does not match the {what} content for key {signer}") from None
 
 
 def _check_tree(members: Sequence[Mapping[str, Any]], root: str, onchain_root: str | None) -> None:
