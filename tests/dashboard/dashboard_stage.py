@@ -25,6 +25,7 @@ from api.request_signature import sign_headers
 from chain.connect import start_local
 from chain.nodes import free_port
 from linli.demo import DemoConfig, DemoResult, run_demo
+from linli.services.demo_members import give_members_keys
 from linli.services.open_proposal import OPEN_PROPOSAL, open_proposal
 
 ADMIN_KEY_ID = "demo"
@@ -41,6 +42,8 @@ class Site:
     open_proposal: str = OPEN_PROPOSAL
     # member id -> private key (hex) of the members who have not voted on the open proposal, by points
     member_keys: dict[str, str] = field(default_factory=dict)
+    # member id -> private key (hex) of every member: a member signs in with it to see their own payout
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:
@@ -72,6 +75,9 @@ def stage(out: Path) -> Iterator[Site]:
         opened = open_proposal(chain, demo, out / "coop", config.seed)
         ballot = opened.ballot.to_json()
         member_keys = {member: key.key.hex() for member, key in opened.voters.items()}
+        # the demo gave these keys already: the same seed derives them again and rewrites members.csv unchanged
+        keys = {member: key.key.hex() for member, key in give_members_keys(out / "coop" / "members.csv",
+                                                                             config.seed).items()}
         settings = Settings(
             database_url=f"sqlite:///{out / 'mirror.db'}", rpc_url=chain.rpc, deployment=out / "deployment.json",
             confirmations=0, poll_seconds=0.2, admin_keys={ADMIN_KEY_ID: public},
@@ -97,7 +103,7 @@ def stage(out: Path) -> Iterator[Site]:
                 _upload(client, f"/admin/distributions/{period}/record", demo.published.record_path.read_bytes(),
                         "application/json")
             yield Site(base, demo, json.loads(demo.published.report_path.read_text(encoding="utf-8")), ballot,
-                       member_keys=member_keys)
+                       member_keys=member_keys, keys=keys)
         finally:
             server.should_exit = True
             thread.join(timeout=30)

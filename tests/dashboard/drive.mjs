@@ -2,7 +2,10 @@
 // JSON report on stdout; tests/dashboard/test_dashboard.py asserts on it.
 //   node drive.mjs '{"base": "http://127.0.0.1:PORT", "out": DIR, "member": "0x…", "period": "2026-11",
 //                    "ledger": "0x…", "decoy": "0x…", "ballot": {signed EIP-712 ballot},
-//                    "vectors": [{"address", "amount", "proof", "root"}]}'
+//                    "vectors": [{"address", "amount", "proof", "root"}],
+//                    "keystore": {"json": "…", "passphrase": "…"}}  (the member's key, as `linli --keystore` reads it)
+// The member imports that keystore as the page's browser key and signs in (Sign-In with Ethereum) before their
+// own page is read: payouts, proofs and the verify button are theirs only.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +55,24 @@ try {
     await shoot(`${name}.${lang}`);
   };
 
-  for (const name of Object.keys(PAGES)) await visit(name, 'zh');
+  // The member signs in with the browser key, imported from their keystore file.
+  const signIn = async () => {
+    await page.goto(`${spec.base}/dashboard/${PAGES.me}`);
+    await settle();
+    await page.locator('input[name="signer"][value="key"]').check();
+    await page.locator('#key-pass').fill(spec.keystore.passphrase);
+    await page.locator('#key-file').setInputFiles({ name: 'member.json', mimeType: 'application/json',
+      buffer: Buffer.from(spec.keystore.json) });
+    await page.locator('[data-key-import]').click();
+    await page.locator('[data-key-address]').waitFor({ timeout: 60000 });
+    await page.locator('[data-signin]').click();
+    await page.locator('[data-verify]').first().waitFor({ timeout: 30000 });
+  };
+
+  for (const name of Object.keys(PAGES)) {
+    if (name === 'me') await signIn();
+    await visit(name, 'zh');
+  }
 
   // Live tallies: the relayer sends the signed ballot; the open proposal's tally changes with no reload.
   await page.goto(`${spec.base}/dashboard/${PAGES.proposals}`);
@@ -133,7 +153,10 @@ try {
   report.home = new URL(page.url()).pathname;
   await page.goto(`${spec.base}/docs`);
   await page.locator('.opblock').first().waitFor();
-  report.docs = { operations: await page.locator('.opblock').count(), title: await page.title() };
+  const operations = await page.locator('.opblock-summary').evaluateAll((blocks) => blocks.map((b) =>
+    `${b.querySelector('.opblock-summary-method').textContent} ${b.querySelector('[data-path]').dataset.path}`));
+  // an operation under two tags (auth and me) shows in both sections: count each once
+  report.docs = { operations: new Set(operations).size, title: await page.title() };
   await shoot('api-docs.phone');
   await page.goto(`${spec.base}/dashboard/`);
 

@@ -15,12 +15,14 @@ from typing import Any
 import httpx
 import pytest
 from dashboard_stage import Site, stage
+from eth_account import Account
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("drive.mjs")
 SCREENSHOTS = ROOT / "out" / "screenshots" / "dashboard"
+PASSPHRASE = "邻里 correct horse 42"
 
 
 def yuan(cents: int) -> str:
@@ -49,7 +51,10 @@ def report(site: Site, member: dict[str, Any]) -> dict[str, Any]:
                 "root": site.month["merkle_root"]} for m in site.month["members"]]
     spec = {"base": site.base, "out": str(SCREENSHOTS), "member": member["address"], "period": site.month["period"],
             "ledger": site.demo.deployment.address("PayoutLedger"), "decoy": site.demo.deployment.address("RuleBook"),
-            "ballot": site.ballot, "vectors": vectors}
+            "ballot": site.ballot, "vectors": vectors,
+            # a light scrypt, for test speed
+            "keystore": {"json": json.dumps(Account.encrypt(site.keys[member["member_id"]], PASSPHRASE, kdf="scrypt",
+                                                            iterations=2**14)), "passphrase": PASSPHRASE}}
     done = subprocess.run(["node", str(DRIVER), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
@@ -110,12 +115,14 @@ def test_open_tally_updates_live_when_a_relayed_ballot_lands(report: dict[str, A
 
 
 def test_leaderboard_ranks_the_top_point_holder_first(report: dict[str, Any], member: dict[str, Any]) -> None:
-    rows = report["pages"]["leaderboard.zh"]["text"].splitlines()
-    first = next(line for line in rows if line.startswith("1\t"))
-    assert member["member_id"] in first
+    """Under the masked id (邻居· and the address's last 4 hex digits), never the member id."""
+    text = report["pages"]["leaderboard.zh"]["text"]
+    first = next(line for line in text.splitlines() if line.startswith("1\t"))
+    assert f"邻居·{member['address'][-4:].lower()}" in first
+    assert member["member_id"] not in text
 
 
-def test_member_page_shows_points_level_and_payout(report: dict[str, Any], member: dict[str, Any]) -> None:
+def test_signed_in_member_page_shows_points_level_and_payout(report: dict[str, Any], member: dict[str, Any]) -> None:
     text = report["pages"]["me.zh"]["text"]
     assert member["member_id"] in text and member["address"] in text
     assert yuan(member["payout_cents"]) in text

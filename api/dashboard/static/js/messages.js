@@ -168,7 +168,10 @@ Object.assign(zh, {
   'leaderboard.you': '我', 'leaderboard.privacy': '排行榜只显示成员自选的昵称或遮蔽的编号（邻居·地址末四位），不显示会员号和地址。',
   'signin.title': '登录', 'signin.help': '用钱包或本机密钥签一条登录消息（EIP-4361，不花钱、不上链），证明这个地址是你的；登录 15 分钟内可以查看自己的分红、佣金和证明。',
   'signin.go': '登录', 'signin.out': '退出登录', 'signin.as': '已登录：{address}', 'signin.working': '正在签名登录…',
-  'signin.needed': '分红、佣金和会员号只对本人显示：请先登录。', 'signin.refused': '登录失败：{message}',
+  'signin.needed': '分红、佣金和会员号只对本人显示：请先登录。',
+  'signin.401': '登录被拒绝：登录消息已过期或签名不是这个地址的（请核对设备时间后重新登录）。', 'signin.422': '登录被拒绝：这不是一条有效的登录消息。',
+  'signin.429': '登录太频繁，请稍后再试。', 'signin.503': '服务器还没同步好链上数据，请稍后再登录。',
+  'signin.expired': '登录已过期，请重新登录后查看自己的分红。',
   'me.name': '排行榜上的昵称', 'me.name.help': '最多 32 个字；留空则显示 {masked}。', 'me.name.save': '保存昵称', 'me.name.saved': '已保存：排行榜上显示为 {name}。',
   'me.memberid': '会员号 {id}',
 });
@@ -176,7 +179,10 @@ Object.assign(en, {
   'leaderboard.you': 'you', 'leaderboard.privacy': 'Leaderboards show the name a member chose or a masked id (邻居· and the last 4 hex digits of the address), never member ids or addresses.',
   'signin.title': 'Sign in', 'signin.help': 'Sign a sign-in message with your wallet or this browser\'s key (EIP-4361: free, nothing goes on chain) to prove the address is yours; for 15 minutes you then see your own payouts, commission and proofs.',
   'signin.go': 'Sign in', 'signin.out': 'Sign out', 'signin.as': 'Signed in as {address}', 'signin.working': 'Signing in…',
-  'signin.needed': 'Payouts, commission and member ids are shown to their member only: sign in first.', 'signin.refused': 'Sign-in refused: {message}',
+  'signin.needed': 'Payouts, commission and member ids are shown to their member only: sign in first.',
+  'signin.401': 'Sign-in refused: the message has expired or the signature is not this address\'s (check the device\'s clock and sign in again).', 'signin.422': 'Sign-in refused: this is not a valid sign-in message.',
+  'signin.429': 'Too many sign-ins; try again shortly.', 'signin.503': 'The server has not synced the chain yet; sign in again shortly.',
+  'signin.expired': 'Your sign-in has expired: sign in again to see your own payouts.',
   'me.name': 'Name on the leaderboards', 'me.name.help': 'Up to 32 characters; leave empty to show {masked}.', 'me.name.save': 'Save name', 'me.name.saved': 'Saved: the leaderboards show {name}.',
   'me.memberid': 'Member id {id}',
 });

@@ -106,14 +106,22 @@ function profile(member, chain) {
   </div>`;
 }
 
+/** This browser's sign-in, while it lasts: {address, expires_at}, or null. */
+function liveSession() {
+  const session = JSON.parse(localStorage.getItem(SESSION) ?? 'null');
+  return session && session.expires_at * 1000 > Date.now() ? session : null;
+}
+
 function signInCard() {
+  const session = liveSession();
   return `<section class="card" aria-labelledby="signin-h" id="signin">
     <h2 id="signin-h">${esc(t('signin.title'))}</h2>
+    ${session ? `<p data-signed-in="${esc(session.address)}">${esc(t('signin.as', { address: short(session.address) }))}</p>` : ''}
     <p class="muted">${esc(t('signin.help'))}</p>
     ${signing.panel()}
     <div class="actions">
-      <button type="button" data-signin>${esc(t('signin.go'))}</button>
-      <button type="button" class="secondary" data-signout>${esc(t('signin.out'))}</button>
+      <button type="button" class="action" data-signin>${esc(t('signin.go'))}</button>
+      ${session ? `<button type="button" class="action secondary" data-signout>${esc(t('signin.out'))}</button>` : ''}
     </div>
     <p data-signin-status role="status" aria-live="polite"></p>
   </section>`;
@@ -157,7 +165,7 @@ async function signIn(card) {
     else location.hash = target;
   } catch (error) {
     status.className = 'error';
-    status.textContent = error instanceof ApiError ? t('signin.refused', { message: error.detail }) : signing.explain(error);
+    status.textContent = signing.explain(error, 'signin');
   }
 }
 
@@ -247,13 +255,16 @@ function showProfile(slot, member, chain) {
   slot.querySelector('#name-form')?.addEventListener('submit', (event) => { event.preventDefault(); saveName(slot, member, chain); });
 }
 
-/** The signed-in member's own record when `address` is theirs, else what the chain shows of it. */
-async function memberView(address) {
-  const session = JSON.parse(localStorage.getItem(SESSION) ?? 'null');
-  const live = session && session.expires_at * 1000 > Date.now() && session.address.toLowerCase() === address.toLowerCase();
-  const own = live ? await get('/me').catch((error) => {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
+/** The signed-in member's own record when `address` is theirs, else what the chain shows of it. A session the
+ * server no longer honours (expired, signed out elsewhere) is forgotten here and said in `onExpired`. */
+async function memberView(address, onExpired = () => {}) {
+  const session = liveSession();
+  const mine = session?.address.toLowerCase() === address.toLowerCase();
+  const own = mine ? await get('/me').catch((error) => {
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
+    localStorage.removeItem(SESSION);
+    onExpired();
+    return null;
   }) : null;
   if (own && own.address.toLowerCase() === address.toLowerCase()) return own;
   return get(`/members/${address}`);
@@ -287,9 +298,9 @@ export async function render(main, { params, chain }) {
   const signin = main.querySelector('#signin');
   signing.wire(signin);
   signin.querySelector('[data-signin]').addEventListener('click', () => signIn(signin));
-  signin.querySelector('[data-signout]').addEventListener('click', async () => {
+  signin.querySelector('[data-signout]')?.addEventListener('click', async () => {
     localStorage.removeItem(SESSION);
-    await post('/auth/logout');
+    await post('/auth/logout').catch(() => null); // the cookie may be gone already: signed out either way
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   });
   const card = main.querySelector('#delegate');
@@ -308,7 +319,13 @@ export async function render(main, { params, chain }) {
   localStorage.setItem(KEY, address);
   const slot = main.querySelector('#profile');
   try {
-    showProfile(slot, await memberView(address), chain);
+    showProfile(slot, await memberView(address, () => {
+      signin.querySelector('[data-signed-in]')?.remove();
+      signin.querySelector('[data-signout]')?.remove();
+      const status = signin.querySelector('[data-signin-status]');
+      status.className = 'error';
+      status.textContent = t('signin.expired');
+    }), chain);
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 404)) throw error;
     slot.innerHTML = `<p class="error" role="alert">${esc(t('me.unknown', { address }))}</p>`;
