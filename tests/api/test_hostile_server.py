@@ -452,15 +452,18 @@ def test_afterwards_the_process_is_alive_and_every_read_route_answers(server: Se
     record = signed_post(server, f"/admin/distributions/{PERIOD}/record", world.record.to_bytes(), "application/json")
     assert record.status_code == 200, record.text
     instances = {"address": world.alice.address, "member": world.alice.address,
-                 "proposal_id": str(world.executed.id), "period": PERIOD}
+                 "proposal_id": str(world.executed.id), "period": PERIOD, "poll_id": "1"}
     schema = httpx.get(f"{server.base}/openapi.json", timeout=30).json()
     reads = [re.sub(r"\{([^}]+)\}", lambda m: instances[m.group(1)], template)
              for template, operations in schema["paths"].items() if "get" in operations]
-    own = ("/me", f"/distributions/{PERIOD}/proofs/")  # a member's own data: 401 without a session
+    own = ("/me/", f"/distributions/{PERIOD}/proofs/")  # a member's own data: 401 without a session
+    absent = "/polls/1"  # this world opened no poll: a clean 404
     with httpx.Client(base_url=server.base, timeout=30) as client:
         answers = {path: (signed_get(server, path) if path.startswith("/admin/") else client.get(path)).status_code
                    for path in reads}
-    assert all(status == (401 if path.startswith(own) else 200) for path, status in answers.items()), answers
+    expected = {path: 401 if f"{path}/".startswith(own) else 404 if path.startswith(absent) else 200
+                for path in reads}
+    assert answers == expected
     assert server.process.poll() is None
     log = server.log.read_text(errors="replace")
     assert "Traceback" not in log, log[log.index("Traceback") - 300:][:6000]
