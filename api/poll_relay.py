@@ -74,6 +74,7 @@ def _why_not_signed(linli: Linli, polls: Polls, approval: SignedApproval) -> str
     nonce = polls.nonce(approval.voter)
     if nonce != approval.nonce:
         return f"approval nonce {approval.nonce} is not the voter's current ProductPoll nonce {nonce}"
+    # mypy: a checksummed str where web3 wants its ChecksumAddress NewType
     if linli.chain.w3.eth.get_code(approval.voter):  # type: ignore[arg-type]
         return f"the voter {approval.voter} is a contract account and did not accept the signature (ERC-1271)"
     problem = ecdsa_problem(approval.signature)

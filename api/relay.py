@@ -154,6 +154,7 @@ def _why_not_signed(gov: Governance, linli: Linli, ballot: SignedBallot) -> str:
     nonce = gov.nonce(ballot.voter)
     if nonce != ballot.nonce:
         return f"ballot nonce {ballot.nonce} is not the voter's current governor nonce {nonce}"
+    # mypy: a checksummed str where web3 wants its ChecksumAddress NewType
     if linli.chain.w3.eth.get_code(ballot.voter):  # type: ignore[arg-type]
         return f"the voter {ballot.voter} is a contract account and did not accept the signature (ERC-1271)"
     problem = ecdsa_problem(recovery_id_form(ballot.signature) or ballot.signature)
