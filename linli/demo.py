@@ -46,7 +46,7 @@ from governance.synthetic import Scale, write_coop
 from linli.services.demo_members import fund, give_members_keys
 from linli.services.demo_poll import PollStory, tell_poll
 from linli.services.polls import product_text
-from linli.services.month_publish import PublishResult, mint_period_points, publish_month
+from linli.services.month_publish import PublishResult, admin_sum_secret, mint_period_points, publish_month
 from linli.services.rules_source import deploy_overrides, with_terms_in_force
 from linli.services.verify import Verified, verify_published
 
@@ -247,7 +247,7 @@ def run_demo(chain: Chain, config: DemoConfig = DemoConfig(), steps: Steps = sil
     with step("close", "Closing the month with the rules in force on chain") as progress:
         terms = book.read()
         after = with_terms_in_force(file_rules, terms)
-        report = close_month(config.period, data, after)
+        report = close_month(config.period, data, after, sum_secret=admin_sum_secret(demo_admin_seed(config)))
         progress(1, 1)
 
     admin_seed = demo_admin_seed(config)

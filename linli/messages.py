@@ -606,4 +606,48 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "zh": "  选品投票 {poll} 也在进行中：在“选品投票”页面或用 `linli poll vote {poll} …` 赞成商品"},
     "demo.catalogue": {"en": "  catalogue (read back from the RuleBook): {products}",
                        "zh": "  商品目录（从规则合约读回）：{products}"},
+    # the Merkle sum tree: a member's own line, the public record, the dry run's salts
+    "verify.no_sum_tree": {"en": "the {period} record has no Merkle sum tree (sum_root): it cannot show that the payouts "
+                                 "add up to the pool",
+                           "zh": "{period} 的记录没有默克尔求和树（sum_root）：无法证明各项分红之和等于分红池"},
+    "verify.line": {"en": "A member's own line (linli month line, or the API after sign-in): checked with the public "
+                          "record (--record, default public-record-PERIOD.json) and the chain only; needs one --member.",
+                    "zh": "成员本人的记录行（linli month line，或登录后从接口获取）：只用公开记录（--record，默认 "
+                          "public-record-PERIOD.json）和链上数据核验；需要一个 --member。"},
+    "verify.line_one_member": {"en": "--line checks one member's line: pass exactly one --member",
+                               "zh": "--line 核验一名成员的记录行：请只给一个 --member"},
+    "verify.no_public_record": {"en": "no public record at {path}: pass --record FILE",
+                                "zh": "{path} 没有公开记录：请用 --record FILE 指定"},
+    "verify.bad_line": {"en": "the line file is not a {format} member line", "zh": "该文件不是 {format} 格式的成员记录行"},
+    "verify.line_field": {"en": "the member line's {name} is missing or malformed", "zh": "成员记录行的 {name} 缺失或格式错误"},
+    "verify.line_other_member": {"en": "the line is {line}'s, not {member}'s", "zh": "该记录行属于 {line}，不属于 {member}"},
+    "verify.line_ok": {"en": "OK {period}: {member} {address} is paid {payout} yuan: Merkle proof to the on-chain root "
+                             "(here and by the ledger) and sum proof to the sum root {sum_root}, whose total {total} "
+                             "yuan is the pool; public record signed by {key}, its hash {record} is the one on chain",
+                       "zh": "核验通过 {period}：{member} {address} 分得 {payout} 元：默克尔证明通向链上根（本地与分红账本合约"
+                             "均核验），求和证明通向求和根 {sum_root}，其总额 {total} 元即分红池；公开记录由 {key} 签名，"
+                             "其哈希 {record} 与链上一致"},
+    "month.dry_run_salts": {"en": "dry run: the sum tree's salts come from a fixed public secret (for looking only); "
+                                  "a real close salts with a secret derived from the admin key, so its record hash "
+                                  "differs",
+                            "zh": "试运行：求和树的盐值来自一个固定的公开密钥（仅供查看）；正式月结用由管理员密钥派生的密钥加盐，"
+                                  "因此记录哈希不同"},
+    "month.summary.sum_root": {"en": "sum root {root} (total {total} yuan = pool)",
+                               "zh": "求和树根 {root}（总额 {total} 元 = 分红池）"},
+    "month.line.help": {"en": "Cut one member's line (salt, Merkle proof and sum proof) from the whole signed record, "
+                              "for that member to check with the public record.",
+                        "zh": "从完整的签名记录中取出一名成员的记录行（盐值、默克尔证明和求和证明），供该成员对照公开记录核验。"},
+    "month.line.period": {"en": "The published month, YYYY-MM.", "zh": "已公布的月份，格式 YYYY-MM。"},
+    "month.line.member": {"en": "A member id or address.", "zh": "成员编号或地址。"},
+    "month.line.record": {"en": "The whole signed payout record (payout-record-PERIOD.json).",
+                          "zh": "完整的签名分红记录（payout-record-PERIOD.json）。"},
+    "month.line.out": {"en": "Write the line here (default: print it).", "zh": "把记录行写到此文件（默认：打印）。"},
+    "month.line.wrote": {"en": "wrote {member}'s line of {period} to {path}", "zh": "已把 {member} 在 {period} 的记录行写入 {path}"},
+    "verify.public": {"en": "With the whole record: also check that this public record is the one it gives (same sum "
+                            "root, totals and hash).",
+                      "zh": "配合完整记录：同时核对该公开记录与完整记录给出的一致（求和根、总额与哈希相同）。"},
+    "verify.sum": {"en": "  sum root {root}: rebuilt from every line and salt, total {total} yuan = pool",
+                   "zh": "  求和根 {root}：由每一行及其盐值重建，总额 {total} 元 = 分红池"},
+    "verify.public_ok": {"en": "  public record {path}: the same as the whole record gives",
+                         "zh": "  公开记录 {path}：与完整记录给出的一致"},
 }

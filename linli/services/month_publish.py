@@ -21,8 +21,9 @@ The steps and what a re-run does after dying right after each:
 2b. with `[decay]` enabled, decay chunk k of n, then all (`linli.services.decay_batches`): the re-run
    revokes chunks k+1..n with the same amounts (what a member held before the step is its balance plus
    what the step already took), or refuses if the input calls for other amounts;
-3. signed record written (atomically: a temporary file renamed over the old one): the re-run rewrites the
-   same bytes (Ed25519 is deterministic), or the new record when only payouts changed, then publishes;
+3. signed record and public record written (each atomically: a temporary file renamed over the old one):
+   the re-run rewrites the same bytes (Ed25519 is deterministic, and the sum tree's salts come from the
+   admin key), or the new records when only payouts changed, then publishes;
 4. root + record hash published (the last transaction): the re-run finds the period published with this
    input's record hash, mints nothing and writes the record and report; a different record hash is refused
    (the ledger is append-only);
@@ -50,7 +51,9 @@ from chain.system import Linli
 from governance.errors import BadInput
 from governance.loading import CoopData
 from governance.month import MonthReport, close_month
-from governance.payout_record import SignedRecord, canonical_json, sign_record
+from governance.payout_record import SignedRecord, canonical_json, sign_record, signing_key
+from governance.public_record import PublicRecord
+from governance.record_sum import sum_secret
 from governance.period import Period
 from governance.rules import Rules
 from linli.services import faults
@@ -97,6 +100,15 @@ def report_path(out_dir: Path, period: str) -> Path:
 
 def record_path(out_dir: Path, period: str) -> Path:
     return Path(out_dir) / f"payout-record-{period}.json"
+
+
+def public_record_path(out_dir: Path, period: str) -> Path:
+    return Path(out_dir) / f"public-record-{period}.json"
+
+
+def admin_sum_secret(admin_seed: bytes | str) -> bytes:
+    """The sum tree's salt secret of the admin key (a bad key is BadInput here, before anything is sent)."""
+    return sum_secret(signing_key(admin_seed).encode())
 
 
 def mint_period_points(
@@ -163,8 +175,10 @@ def _write_atomically(path: Path, data: bytes) -> Path:
 
 
 def write_record(record: SignedRecord, out_dir: Path) -> Path:
-    """The signed payout record, canonical bytes."""
-    return _write_atomically(record_path(Path(out_dir), str(record.content["period"])), record.to_bytes())
+    """The signed payout record, canonical bytes, and beside it the public record (totals, roots, hashes)."""
+    period = str(record.content["period"])
+    _write_atomically(public_record_path(Path(out_dir), period), PublicRecord.of(record).to_bytes())
+    return _write_atomically(record_path(Path(out_dir), period), record.to_bytes())
 
 
 def write_report(report: MonthReport, out_dir: Path) -> Path:
@@ -195,7 +209,10 @@ def publish_month(
             f"0x{published.record_hash.hex()}, and this input gives {report.record_hash}; the ledger is "
             f"append-only (check it with `linli verify {report.period}`)"
         )
-    record = sign_record(report.record(), admin_seed)  # a bad admin key fails here, before any transaction
+    if not report.salted_with(admin_sum_secret(admin_seed)):  # a bad admin key fails here, before any transaction
+        raise BadInput(f"the {report.period} report's sum tree is salted with another secret than this admin key's "
+                       "(a dry run's?): close the month with close_month(…, sum_secret=admin_sum_secret(seed))")
+    record = sign_record(report.record(), admin_seed)
     mint = mint_period_points(linli, report, sender=sender, chunk_size=chunk_size, progress=progress,
                               decay=decay is not None)
     decayed = None
@@ -243,7 +260,7 @@ def close_and_publish(
     members voted), then minted, signed, written and published."""
     terms = RuleBook(linli).read()
     rules = with_terms_in_force(file_rules, terms)
-    report = close_month(period, data, rules)
+    report = close_month(period, data, rules, sum_secret=admin_sum_secret(admin_seed))
     decay = plan_decay(data, rules, period) if rules.decay.enabled else None
     published = publish_month(linli, report, admin_seed=admin_seed, out_dir=out_dir, chunk_size=chunk_size,
                               progress=progress, decay=decay)

@@ -7,10 +7,16 @@ hash, every proof, recomputed root, Σ == pool, pool == GMV × rate); this modul
 for a member, the ledger's own `verify` call, and checks every member's points of the period on chain (its
 awards and revocations, found by their evidence ids, and everything else in the same batches) against the
 record: a month whose report says other points than the chain holds is not OK. A revocation may be smaller
-than the record's negative points only because it is capped at what the member held.
+than the record's negative points only because it is capped at what the member held. The record must carry
+the month's Merkle sum tree (governance.record_sum), rebuilt from every line and equal to the pool.
+
+`verify_line` is a member's check without anyone else's line: their own line (both proofs and the salt), the
+public record (governance.public_record: signed by the admin, its hash, root and totals equal to the chain's)
+and the chain, whose ledger also checks the Merkle proof.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,12 +24,16 @@ from typing import Any
 from chain.ledger import Ledger, Publication
 from chain.points import Movement, Points
 from chain.system import Linli
+from governance import record_sum
 from governance.errors import VerificationError
 from governance.merkle import verify as verify_proof
 from governance.payout_record import SignedRecord, verify_record
 from governance.period import Period
+from governance.public_record import PublicRecord, verify_public
 from linli.i18n import t
 from linli.services.period_points import Entry, compare, period_movements
+
+_HEX32 = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,7 @@ class Verified:
     members: int
     paid_cents: int
     checked_on_chain: tuple[MemberCheck, ...]
+    sum_root: str
 
     def to_json(self) -> dict[str, Any]:
         p = self.publication
@@ -58,6 +69,7 @@ class Verified:
             "pool_rate_bps": p.pool_rate_bps,
             "pool_cents": p.pool_cents,
             "paid_cents": self.paid_cents,
+            "sum_root": self.sum_root,
             "members": self.members,
             "published_block": p.block_number,
             "published_tx": p.tx_hash,
@@ -86,6 +98,8 @@ def verify_published(
     content = record.content
     if content.get("period") != period:
         raise VerificationError(t("verify.other_period", found=content.get("period"), period=period))
+    if "sum_root" not in content:
+        raise VerificationError(t("verify.no_sum_tree", period=period))
     verify_record(
         record,
         public_key=admin_public_key,
@@ -104,13 +118,14 @@ def verify_published(
         if progress is not None:
             progress(done, len(chosen))
     return Verified(period, publication, record.record_hash, record.public_key, len(lines),
-                    sum(m["payout_cents"] for m in lines), tuple(checks))
+                    sum(m["payout_cents"] for m in lines), tuple(checks), content["sum_root"])
 
 
-def _same_totals(content: Mapping[str, Any], p: Publication) -> None:
+def _same_totals(content: Mapping[str, Any], p: Publication, member_count: int | None = None) -> None:
+    count = len(content["members"]) if member_count is None else member_count
     for name, mine, chain in (("gmv_cents", content["gmv_cents"], p.gmv_cents),
                               ("pool_cents", content["pool_cents"], p.pool_cents),
-                              ("member count", len(content["members"]), p.member_count)):
+                              ("member count", count, p.member_count)):
         if mine != chain:
             raise VerificationError(t("verify.total_differs", name=name, mine=mine, chain=chain))
 
@@ -161,3 +176,60 @@ def check_member(linli: Linli, period: str, publication: Publication, line: Mapp
         where = t("verify.where_local") if not local else t("verify.where_chain")
         raise VerificationError(t("verify.proof_fails", member=line["member_id"], address=line["address"], where=where))
     return MemberCheck(line["member_id"], line["address"], line["payout_cents"], local, on_chain)
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerified:
+    period: str
+    publication: Publication
+    public: Mapping[str, Any]
+    member: MemberCheck
+
+    def to_json(self) -> dict[str, Any]:
+        m, p = self.member, self.public
+        return {"period": self.period, "ok": True, "member_id": m.member_id, "address": m.address,
+                "payout_cents": m.payout_cents, "merkle_root": p["merkle_root"], "sum_root": p["sum_root"],
+                "sum_total_cents": p["sum_total_cents"], "pool_cents": p["pool_cents"], "record_hash": p["record_hash"],
+                "published_block": self.publication.block_number}
+
+
+def verify_line(linli: Linli, period: str, public: PublicRecord, line: Mapping[str, Any], member: str, *,
+                admin_public_key: str | None = None) -> LineVerified:
+    """One member's line against the public record and the chain: the public record is the admin's and
+    names the on-chain record hash, root and totals; the line is `member`'s, its Merkle proof leads to the
+    on-chain root (here and by the ledger), its sum proof to the sum root whose total is the pool."""
+    Period.parse(period)
+    publication = Ledger(linli).read(period)
+    if publication is None:
+        raise VerificationError(t("verify.not_published", period=period, rpc=linli.chain.rpc))
+    verify_public(public, public_key=admin_public_key)
+    content = public.content
+    if content["period"] != period:
+        raise VerificationError(t("verify.other_period", found=content["period"], period=period))
+    for name, mine, chain in (("record_hash", content["record_hash"], "0x" + publication.record_hash.hex()),
+                              ("merkle_root", content["merkle_root"], "0x" + publication.merkle_root.hex()),
+                              ("pool_rate_bps", content["pool_rate_bps"], publication.pool_rate_bps),
+                              ("target_cents", content["target_cents"], publication.target_cents)):
+        if mine != chain:
+            raise VerificationError(t("verify.total_differs", name=name, mine=mine, chain=chain))
+    _same_totals(content, publication, content["member_count"])
+    _line_shape(line, period, member)
+    check = check_member(linli, period, publication, line)
+    record_sum.verify_line(line["address"], line["payout_cents"], line["salt"], line["sum_proof"],
+                           content["sum_root"], content["sum_total_cents"])
+    return LineVerified(period, publication, content, check)
+
+
+def _line_shape(line: Mapping[str, Any], period: str, member: str) -> None:
+    if not isinstance(line, Mapping) or line.get("format") != record_sum.LINE_FORMAT:
+        raise VerificationError(t("verify.bad_line", format=record_sum.LINE_FORMAT))
+    for name, kind in (("member_id", str), ("address", str), ("payout_cents", int), ("salt", str), ("proof", list),
+                       ("sum_proof", list)):
+        if not isinstance(line.get(name), kind) or isinstance(line.get(name), bool):
+            raise VerificationError(t("verify.line_field", name=name))
+    if line.get("period") != period:
+        raise VerificationError(t("verify.other_period", found=line.get("period"), period=period))
+    if member not in (line["member_id"], line["address"]) and member.lower() != line["address"].lower():
+        raise VerificationError(t("verify.line_other_member", member=member, line=line["member_id"]))
+    if not all(isinstance(p, str) and _HEX32.match(p) for p in line["proof"]):
+        raise VerificationError(t("verify.line_field", name="proof"))

@@ -35,12 +35,14 @@ def run_main(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 def test_dry_run_json_is_the_month_report() -> None:
     result = runner.invoke(app, [*args(), "--dry-run", "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # the dry run's note on its salts goes to stderr
     assert set(report) == {"period", "gmv_cents", "target_cents", "pool_rate_bps", "pool_cents",
-                           "undistributed_cents", "merkle_root", "record_hash", "members"}
+                           "undistributed_cents", "merkle_root", "sum_root", "sum_total_cents", "undistributed_salt",
+                           "record_hash", "members"}
     assert report["period"] == "2026-11" and report["pool_cents"] > 0
     member = report["members"][0]
-    assert set(member) == {"member_id", "address", "points", "level", "commission_cents", "payout_cents", "proof"}
+    assert set(member) == {"member_id", "address", "points", "level", "commission_cents", "payout_cents", "proof",
+                           "salt"}
     assert all(verify(report["merkle_root"], (m["address"], m["payout_cents"]), m["proof"])
                for m in report["members"])
     assert sum(m["payout_cents"] for m in report["members"]) + report["undistributed_cents"] == report["pool_cents"]
