@@ -83,9 +83,12 @@ def proof(session: Session, *, period: int, address: str) -> schemas.ProofPublic
     line = queries.payout_proof(session=session, period=period, address=address)
     if line is None:
         raise NotFound(f"{address} has no payout in {period_text(period)}")
+    public = json.loads(record.public_body)["content"] if record.public_body else {}
     return schemas.ProofPublic(
         period=period_text(period), address=address, member_id=line.member_id, payout_cents=line.payout_cents,
         proof=json.loads(line.proof), merkle_root=found.merkle_root, record_hash=found.record_hash,
+        salt=line.salt, sum_proof=json.loads(line.sum_proof) if line.sum_proof else None,
+        sum_root=public.get("sum_root"), sum_total_cents=public.get("sum_total_cents"),
     )
 
 

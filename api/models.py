@@ -281,6 +281,7 @@ class PayoutRecord(Base):
     body: Mapped[str] = mapped_column(Text)  # the canonical file, byte for byte (UTF-8)
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[int] = mapped_column(BigInteger)
+    public_body: Mapped[str | None] = mapped_column(Text)  # its public record file (migration 0006)
 
 
 class PayoutProof(Base):
@@ -292,6 +293,8 @@ class PayoutProof(Base):
     member_id: Mapped[str] = mapped_column(String(128))
     payout_cents: Mapped[int] = mapped_column(Uint256)
     proof: Mapped[str] = mapped_column(Text)  # JSON list of 0x-hex siblings
+    salt: Mapped[str | None] = mapped_column(String(66))  # the sum-tree leaf's salt (migration 0006)
+    sum_proof: Mapped[str | None] = mapped_column(Text)  # JSON list of {hash, sum, side}
 
 
 class ImportedMember(Base):

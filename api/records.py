@@ -1,13 +1,15 @@
 """Signed payout records: accepting the exact file whose hash the PayoutLedger published, or publishing one.
 
 Checked before anything is stored: canonical form, the Ed25519 signature by one of the admin keys, the
-record hash against the on-chain one, every Merkle proof and the root against the on-chain root, and the
-pool arithmetic against the figures of the DistributionPublished event (governance.payout_record).
+record hash against the on-chain one, every Merkle proof and the root against the on-chain root, the Merkle
+sum tree, and the pool arithmetic against the figures of the DistributionPublished event
+(governance.payout_record). Each member's row keeps their salt and sum proof, the record its public record.
 """
 from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -19,6 +21,8 @@ from chain.system import Linli
 from governance.bounded_json import check_depth
 from governance.errors import BadInput, VerificationError
 from governance.payout_record import SignedRecord, verify_record
+from governance.public_record import PublicRecord
+from governance.record_sum import sum_proofs
 
 
 class RecordRefused(Exception):
@@ -85,15 +89,21 @@ def publish_record(session: Session, linli: Linli, *, period: int, body: bytes, 
 
 
 def store_record(session: Session, *, period: int, record: SignedRecord, body: bytes, uploaded_by: str) -> None:
-    """Keep the file byte for byte and one proof row per member (replacing an earlier upload)."""
+    """Keep the file byte for byte, its public record, and one row per member with both proofs and the salt
+    (replacing an earlier upload). The record was verified, its sum tree included, before it gets here."""
+    content = record.content
+    has_sums = "sum_root" in content
+    sums: list[list[dict[str, Any]] | None] = [*sum_proofs(content)] if has_sums else [None] * len(content["members"])
     session.execute(delete(PayoutProof).where(PayoutProof.period == period))
     session.execute(delete(PayoutRecord).where(PayoutRecord.period == period))
     session.flush()
     session.add(PayoutRecord(period=period, record_hash=record.record_hash, body=body.decode("utf-8"),
-                             uploaded_by=uploaded_by, uploaded_at=int(time.time())))
+                             uploaded_by=uploaded_by, uploaded_at=int(time.time()),
+                             public_body=PublicRecord.of(record).to_bytes().decode() if has_sums else None))
     session.flush()
     session.add_all(
         PayoutProof(period=period, address=m["address"], member_id=m["member_id"], payout_cents=m["payout_cents"],
-                    proof=json.dumps(m["proof"]))
-        for m in record.content["members"]
+                    proof=json.dumps(m["proof"]), salt=m.get("salt"),
+                    sum_proof=None if steps is None else json.dumps(steps))
+        for m, steps in zip(content["members"], sums, strict=True)
     )

@@ -219,6 +219,12 @@ class DistributionPublic(Public):
     record_available: bool = Field(description="a signed payout record matching record_hash has been uploaded")
 
 
+class SumStep(Public):
+    hash: str
+    sum: str  # decimal cents: a sibling's sum may exceed what a JSON number holds exactly
+    side: str  # "left" or "right": where the sibling sits
+
+
 class ProofPublic(Public):
     period: str
     address: str
@@ -227,6 +233,10 @@ class ProofPublic(Public):
     proof: list[str]
     merkle_root: str
     record_hash: str
+    salt: str | None = None  # the Merkle sum tree (None for a record without one)
+    sum_proof: list[SumStep] | None = None
+    sum_root: str | None = None
+    sum_total_cents: int | None = None
 
 
 class BallotIn(BaseModel):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Response
 
 from api import member_queries, queries, schemas
 from api.deps import Address, PagingDep, PeriodNumber, SessionDep, period_text
@@ -36,6 +36,21 @@ def read_distribution(period: PeriodNumber, session: SessionDep) -> schemas.Dist
         raise HTTPException(status_code=404, detail=f"{period_text(period)} is not published on chain (or not "
                                                     "indexed yet)")
     return _public(session, found)
+
+
+@router.get("/{period}/record", response_class=Response,
+            responses={200: {"description": "the public record file (linli-public-record/1)",
+                             "content": {"application/json": {"schema": {"type": "object"}}}},
+                       404: {"description": "not published, or no record with a sum tree uploaded"}})
+def read_public_record(period: PeriodNumber, session: SessionDep) -> Response:
+    """The month's public record, byte for byte as the admin signed it: totals, roots (Merkle and sum) and the
+    record hash, no member's line. Check it with `linli verify --member M --line FILE --record FILE`."""
+    found = queries.distribution(session=session, period=period)
+    record = queries.payout_record(session=session, period=period)
+    if found is None or record is None or record.record_hash != found.record_hash or not record.public_body:
+        raise HTTPException(status_code=404, detail=f"no public record of {period_text(period)}: not published, "
+                                                    "or its signed record (with a sum tree) is not uploaded yet")
+    return Response(content=record.public_body, media_type="application/json")
 
 
 @router.get("/{period}/proofs/{address}", response_model=schemas.ProofPublic,

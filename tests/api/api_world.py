@@ -16,6 +16,7 @@ from chain.ledger import Ledger
 from chain.points import Award, Points, evidence_id
 from chain.rules import Rules
 from chain.system import Linli
+from governance import record_sum
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import SignedRecord, sign_record
 
@@ -78,11 +79,14 @@ def _publish(linli: Linli, lines: list[tuple[str, str, int]]) -> SignedRecord:
     gmv, rate, target = 20_000_000, 250, 10_000_000
     pool = gmv * rate // 10_000
     tree = StandardMerkleTree.of([(address, cents) for _, address, cents in lines])
+    sums, salts, rest = record_sum.build(PERIOD, [(address, cents) for _, address, cents in lines], 0,
+                                         record_sum.sum_secret(ADMIN_SEED))
     content = {
         "period": PERIOD, "gmv_cents": gmv, "target_cents": target, "pool_rate_bps": rate, "pool_cents": pool,
-        "undistributed_cents": 0, "merkle_root": tree.root,
-        "members": [{"member_id": mid, "address": address, "payout_cents": cents, "proof": tree.proof(i)}
-                    for i, (mid, address, cents) in enumerate(lines)],
+        "undistributed_cents": 0, "merkle_root": tree.root, "sum_root": "0x" + sums.root.hash.hex(),
+        "sum_total_cents": sums.root.sum, "undistributed_salt": rest,
+        "members": [{"member_id": mid, "address": address, "payout_cents": cents, "proof": tree.proof(i),
+                     "salt": salts[i]} for i, (mid, address, cents) in enumerate(lines)],
     }
     record = sign_record(content, ADMIN_SEED)
     Ledger(linli).publish(PERIOD, gmv_cents=gmv, pool_cents=pool, member_count=len(lines),
