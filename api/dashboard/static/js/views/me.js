@@ -4,6 +4,7 @@
 // read from the chain); and delegating one's voting weight (an ERC-5805 delegation, relayed by the server).
 import { ApiError, get, post, put } from '../api.js';
 import { chainNow, verifyPayout } from '../chain.js';
+import { verifySumLine } from '../sumtree.js';
 import { achievement, esc, num, short, yuan } from '../format.js';
 import { t } from '../i18n.js';
 import * as keystore from '../keystore.js';
@@ -282,9 +283,14 @@ async function verify(button, address) {
     if (!rpcUrl || !ledger) throw new Error(t('chain.none'));
     const claim = await get(`/distributions/${encodeURIComponent(period)}/proofs/${encodeURIComponent(address)}`);
     const result = await verifyPayout({ rpcUrl, ledger, period, address, amount: claim.payout_cents, proof: claim.proof });
-    out.className = `verdict ${result.ok ? 'ok' : 'bad'}`;
-    out.innerHTML = `<strong data-verdict="${result.ok ? 'verified' : 'mismatch'}">${esc(t(result.ok ? 'me.verified' : 'me.mismatch'))}</strong>
-      <span class="mono muted">${esc(t('me.roots', { computed: short(result.computed), onchain: short(result.onchain) }))}</span>`;
+    const record = await get(`/distributions/${encodeURIComponent(period)}/record`);
+    const sums = await verifySumLine({ rpcUrl, ledger, period, line: claim, record });
+    const ok = result.ok && sums.ok;
+    out.className = `verdict ${ok ? 'ok' : 'bad'}`;
+    out.innerHTML = `<strong data-verdict="${ok ? 'verified' : 'mismatch'}">${esc(t(ok ? 'me.verified' : 'me.mismatch'))}</strong>
+      <span class="mono muted">${esc(t('me.roots', { computed: short(result.computed), onchain: short(result.onchain) }))}</span>
+      <span class="mono muted" data-sum="${sums.ok ? 'ok' : esc(sums.reason)}">${esc(t(sums.ok ? 'me.sum.ok' : 'me.sum.bad', {
+        root: short(record.content.sum_root), total: yuan(record.content.sum_total_cents) }))}</span>`;
   } catch (error) {
     out.className = 'verdict bad';
     out.innerHTML = `<strong data-verdict="error">${esc(t('me.verify.error', { message: error.message }))}</strong>`;
