@@ -7,70 +7,33 @@
 //                  "expect": {"keyboard": "赞成 …", "reason": "Abstain …", "imported": "反对 …"}}'
 // The wallet is an injected EIP-1193 provider whose eth_signTypedData_v4 answers are MetaMask's own
 // (@metamask/eth-sig-util, computed here in node from the member's key): the page cannot tell it from MetaMask.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { SignTypedDataVersion, signTypedData } from '@metamask/eth-sig-util';
 import { Wallet } from 'ethers';
-import { chromium } from 'playwright-core';
+import { PHONE, injectWallet, launch, unsupported, watched } from './browser.mjs';
 
 const spec = JSON.parse(process.argv[2]);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PHONE = { width: 390, height: 844 };
 const ETHERS = /\/dashboard\/vendor\/ethers\/ethers\.min\.js$/;
 
 const report = { console: [], foreign: [], ethers: [], wallet: [], steps: {}, screenshots: [] };
 const wallets = Object.fromEntries(Object.entries(spec.wallets).map(([name, key]) => [name, new Wallet(key)]));
 let walletInUse = null; // the account the injected wallet offers now
-const profile = mkdtempSync(join(tmpdir(), 'linli-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: PHONE, acceptDownloads: true,
-});
+const browser = await launch(PHONE, { acceptDownloads: true });
+const { context } = browser;
 const step = (name) => { report.current = name; };
 try {
-  await context.exposeFunction('__walletAccounts', () => (walletInUse ? [walletInUse.address] : []));
-  await context.exposeFunction('__walletSignTypedData', (address, json) => {
+  await injectWallet(context, (method, [address, json]) => {
+    if (method === 'eth_requestAccounts' || method === 'eth_accounts') return walletInUse ? [walletInUse.address] : [];
+    if (method !== 'eth_signTypedData_v4') throw unsupported(method);
     report.wallet.push({ address, data: JSON.parse(json) });
     if (address.toLowerCase() !== walletInUse.address.toLowerCase()) throw new Error('not this wallet\'s account');
     const privateKey = Buffer.from(walletInUse.privateKey.slice(2), 'hex');
     return signTypedData({ privateKey, data: JSON.parse(json), version: SignTypedDataVersion.V4 });
   });
-  await context.addInitScript(() => {
-    window.ethereum = {
-      isMetaMask: true,
-      async request({ method, params }) {
-        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return window.__walletAccounts();
-        if (method === 'eth_signTypedData_v4') return window.__walletSignTypedData(params[0], params[1]);
-        throw Object.assign(new Error(`unsupported method ${method}`), { code: 4200 });
-      },
-    };
-  });
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') report.console.push({ step: report.current, text: m.text() }); });
-  page.on('pageerror', (e) => report.console.push({ step: report.current, text: `pageerror: ${e.message}` }));
-  page.on('request', (r) => {
-    if (!/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url())) report.foreign.push(r.url());
-    if (ETHERS.test(new URL(r.url()).pathname)) report.ethers.push(report.current);
-  });
+  const { page, shoot, open, fits, importKey } = await watched(context, { ...spec, report, step: () => report.current });
+  page.on('request', (r) => { if (ETHERS.test(new URL(r.url()).pathname)) report.ethers.push(report.current); });
   page.on('dialog', (dialog) => dialog.accept()); // "remove the key from this browser?"
 
-  const settle = async () => {
-    await page.waitForSelector('main:not([aria-busy]) h1');
-    await page.waitForLoadState('networkidle');
-  };
-  const shoot = async (name) => {
-    const path = join(spec.out, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    report.screenshots.push(path);
-  };
-  const open = async (hash, lang) => {
-    await page.goto(`${spec.base}/dashboard/`);
-    await page.evaluate((code) => localStorage.setItem('linli.lang', code), lang);
-    await page.goto(`${spec.base}/dashboard/${hash}`);
-    await page.reload();
-    await settle();
-  };
   const form = `form[data-vote="${spec.proposal}"]`;
   const outcome = async (selector) => {
     const status = page.locator(selector);
@@ -82,7 +45,6 @@ try {
       error: await status.evaluate((el) => el.classList.contains('error')) };
   };
   const voteOutcome = () => outcome(`${form} [data-vote-status]`);
-  const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   const tallyShows = async (text) => {
     await page.waitForFunction(([id, t]) => document.querySelector(`[data-tally="${id}"]`)?.innerText.includes(t),
       [spec.proposal, text], { timeout: 30000 });
@@ -151,11 +113,7 @@ try {
   // 4. A keystore written by Python (what `linli --keystore` reads), imported, then a vote against.
   step('import');
   await open('#/proposals', 'zh');
-  await page.locator('#key-pass').fill(spec.keystore.passphrase);
-  await page.locator('#key-file').setInputFiles({ name: 'member.json', mimeType: 'application/json',
-    buffer: Buffer.from(spec.keystore.json) });
-  await page.locator('[data-key-import]').click();
-  await page.locator('[data-key-address]').waitFor({ timeout: 60000 });
+  await importKey(spec.keystore);
   report.steps.imported = { address: await page.locator('[data-key-address]').innerText() };
   await shoot('key-import.zh');
   await page.locator(`${form} button[data-support="against"]`).click();
@@ -199,7 +157,6 @@ try {
 } catch (error) {
   report.error = `${report.current}: ${String(error.stack ?? error)}`;
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 process.stdout.write(JSON.stringify(report));

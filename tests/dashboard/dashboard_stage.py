@@ -6,6 +6,7 @@ members, orders and signed payout record uploaded through the signed admin route
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from eth_account import Account
 from nacl.signing import SigningKey
 
 from api.main import create_app
@@ -31,6 +33,7 @@ from linli.services.open_proposal import OPEN_PROPOSAL, open_proposal
 ADMIN_KEY_ID = "demo"
 ADMIN_SEED = bytes(range(32))  # a test key: it signs the payout record and the uploads
 CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,45 @@ class Site:
     member_keys: dict[str, str] = field(default_factory=dict)
     # member id -> private key (hex) of every member: a member signs in with it to see their own payout
     keys: dict[str, str] = field(default_factory=dict)
+
+
+def yuan(cents: int) -> str:
+    """An amount in cents as the dashboard writes it (¥1,234.56)."""
+    return f"¥{cents / 100:,.2f}"
+
+
+def short(address: str) -> str:
+    """An address as the dashboard shortens it (0x1234…abcd)."""
+    return f"{address[:6]}…{address[-4:]}"
+
+
+def masked(address: str) -> str:
+    """The leaderboards' name for a member without a display name: 邻居· and the address's last 4 hex digits."""
+    return f"邻居·{address[-4:].lower()}"
+
+
+def screenshots(name: str) -> Path:
+    """out/screenshots/dashboard/<name> (the top folder for ""), emptied of the last run's screenshots."""
+    folder = ROOT / "out" / "screenshots" / "dashboard" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return folder
+
+
+def light_keystore(key: str, passphrase: str) -> str:
+    """A v3 keystore of `key` (what `linli --keystore` reads), with a light scrypt for test speed."""
+    return json.dumps(Account.encrypt(key, passphrase, kdf="scrypt", iterations=2**14))
+
+
+def run_driver(driver: Path, spec: dict[str, Any], timeout: float) -> dict[str, Any]:
+    """The JSON report a node driver prints for `spec`; fails the test with the driver's own error if it had one."""
+    done = subprocess.run(["node", str(driver), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    assert "error" not in report, report["error"]
+    return report
 
 
 def _upload(client: httpx.Client, target: str, body: bytes, content_type: str) -> None:

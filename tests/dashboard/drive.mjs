@@ -6,38 +6,15 @@
 //                    "keystore": {"json": "…", "passphrase": "…"}}  (the member's key, as `linli --keystore` reads it)
 // The member imports that keystore as the page's browser key and signs in (Sign-In with Ethereum) before their
 // own page is read: payouts, proofs and the verify button are theirs only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { DESKTOP, PHONE, launch, watched } from './browser.mjs';
 
 const spec = JSON.parse(process.argv[2]);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const PAGES = { overview: '#/', rules: '#/rules', proposals: '#/proposals', leaderboard: '#/leaderboard', me: `#/me/${spec.member}` };
 
 const report = { pages: {}, screenshots: [], console: [], foreign: [] };
-const profile = mkdtempSync(join(tmpdir(), 'linli-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', args: ARGS, headless: true, viewport: DESKTOP,
-});
+const browser = await launch(DESKTOP);
 try {
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') report.console.push(m.text()); });
-  page.on('pageerror', (e) => report.console.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (!/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url())) report.foreign.push(r.url()); });
-
-  const settle = async () => {
-    await page.waitForSelector('main:not([aria-busy]) h1');
-    await page.waitForLoadState('networkidle');
-  };
-  const shoot = async (name) => {
-    const path = join(spec.out, `${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    report.screenshots.push(path);
-  };
+  const { page, settle, shoot, importKey } = await watched(browser.context, { ...spec, report });
   const visit = async (name, lang) => {
     await page.goto(`${spec.base}/dashboard/${PAGES[name]}`);
     await settle();
@@ -59,12 +36,7 @@ try {
   const signIn = async () => {
     await page.goto(`${spec.base}/dashboard/${PAGES.me}`);
     await settle();
-    await page.locator('input[name="signer"][value="key"]').check();
-    await page.locator('#key-pass').fill(spec.keystore.passphrase);
-    await page.locator('#key-file').setInputFiles({ name: 'member.json', mimeType: 'application/json',
-      buffer: Buffer.from(spec.keystore.json) });
-    await page.locator('[data-key-import]').click();
-    await page.locator('[data-key-address]').waitFor({ timeout: 60000 });
+    await importKey(spec.keystore);
     await page.locator('[data-signin]').click();
     await page.locator('[data-verify]').first().waitFor({ timeout: 30000 });
   };
@@ -168,7 +140,6 @@ try {
 } catch (error) {
   report.error = String(error.stack ?? error);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 process.stdout.write(JSON.stringify(report));

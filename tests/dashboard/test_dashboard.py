@@ -6,27 +6,18 @@ Screenshots land in out/screenshots/dashboard/ for review.
 """
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from dashboard_stage import Site, stage
-from eth_account import Account
+from dashboard_stage import Site, light_keystore, masked, run_driver, screenshots, stage, yuan
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("drive.mjs")
-SCREENSHOTS = ROOT / "out" / "screenshots" / "dashboard"
 PASSPHRASE = "邻里 correct horse 42"
-
-
-def yuan(cents: int) -> str:
-    return f"¥{cents / 100:,.2f}"
 
 
 @pytest.fixture(scope="module")
@@ -44,23 +35,13 @@ def member(site: Site) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def report(site: Site, member: dict[str, Any]) -> dict[str, Any]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
     vectors = [{"address": m["address"], "amount": str(m["payout_cents"]), "proof": m["proof"],
                 "root": site.month["merkle_root"]} for m in site.month["members"]]
-    spec = {"base": site.base, "out": str(SCREENSHOTS), "member": member["address"], "period": site.month["period"],
-            "ledger": site.demo.deployment.address("PayoutLedger"), "decoy": site.demo.deployment.address("RuleBook"),
-            "ballot": site.ballot, "vectors": vectors,
-            # a light scrypt, for test speed
-            "keystore": {"json": json.dumps(Account.encrypt(site.keys[member["member_id"]], PASSPHRASE, kdf="scrypt",
-                                                            iterations=2**14)), "passphrase": PASSPHRASE}}
-    done = subprocess.run(["node", str(DRIVER), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert "error" not in result, result["error"]
-    return result
+    spec = {"base": site.base, "out": str(screenshots("")), "member": member["address"],
+            "period": site.month["period"], "ledger": site.demo.deployment.address("PayoutLedger"),
+            "decoy": site.demo.deployment.address("RuleBook"), "ballot": site.ballot, "vectors": vectors,
+            "keystore": {"json": light_keystore(site.keys[member["member_id"]], PASSPHRASE), "passphrase": PASSPHRASE}}
+    return run_driver(DRIVER, spec, timeout=300)
 
 
 def test_config_advertises_the_node_and_the_ledger(site: Site) -> None:
@@ -118,7 +99,7 @@ def test_leaderboard_ranks_the_top_point_holder_first(report: dict[str, Any], me
     """Under the masked id (邻居· and the address's last 4 hex digits), never the member id."""
     text = report["pages"]["leaderboard.zh"]["text"]
     first = next(line for line in text.splitlines() if line.startswith("1\t"))
-    assert f"邻居·{member['address'][-4:].lower()}" in first
+    assert masked(member["address"]) in first
     assert member["member_id"] not in text
 
 

@@ -9,7 +9,6 @@ Screenshots land in out/screenshots/dashboard/acting/ (apart from test_dashboard
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from dashboard_stage import Site, stage
+from dashboard_stage import Site, light_keystore, run_driver, screenshots, short, stage
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
@@ -28,16 +27,10 @@ from chain.system import Linli
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("act.mjs")
-SCREENSHOTS = ROOT / "out" / "screenshots" / "dashboard" / "acting"
 REASON = "分红提高一点，邻里更有动力 / a little more for members"
 PASSPHRASE = "邻里 correct horse 42"
 FOR, AGAINST, ABSTAIN = 1, 0, 2
-
-
-def short(address: str) -> str:
-    return f"{address[:6]}…{address[-4:]}"
 
 
 @pytest.fixture(scope="module")
@@ -76,29 +69,20 @@ def before(linli: Linli, proposal: int, members: dict[str, LocalAccount]) -> dic
 
 @pytest.fixture(scope="module")
 def report(site: Site, proposal: int, members: dict[str, LocalAccount], before: dict[str, Any]) -> dict[str, Any]:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
     tally, weights = before["tally"], before["weights"]
-    # a light scrypt, for test speed
-    keystore = Account.encrypt(members["keystore"].key, PASSPHRASE, kdf="scrypt", iterations=2**14)
     spec = {
-        "base": site.base, "out": str(SCREENSHOTS), "proposal": str(proposal),
+        "base": site.base, "out": str(screenshots("acting")), "proposal": str(proposal),
         "wallets": {name: "0x" + members[name].key.hex().removeprefix("0x") for name in ("keyboard", "reason")},
         "reason": REASON,
-        "keystore": {"json": json.dumps(keystore), "passphrase": PASSPHRASE, "address": members["keystore"].address},
+        "keystore": {"json": light_keystore(members["keystore"].key.hex(), PASSPHRASE), "passphrase": PASSPHRASE,
+                     "address": members["keystore"].address},
         "delegatee": members["keyboard"].address, "delegateeShort": short(members["keyboard"].address),
         "created": {"passphrase": PASSPHRASE},
         "expect": {"keyboard": f"赞成 {tally.for_ + weights['keyboard']:,}",
                    "reason": f"Abstain {tally.abstain + weights['reason']:,}",
                    "imported": f"反对 {tally.against + weights['keystore']:,}"},
     }
-    done = subprocess.run(["node", str(DRIVER), json.dumps(spec)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600, check=False)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    assert "error" not in result, result["error"]
-    return result
+    return run_driver(DRIVER, spec, timeout=600)
 
 
 def test_the_members_have_weight_to_vote_with(before: dict[str, Any]) -> None:
