@@ -93,10 +93,18 @@ try {
 
   // 3. A display name, then the leaderboard shows it (with 我); the payout verifies against the chain.
   step = 'name';
+  await page.locator('#display-name').fill('邻居·beef'); // another member's masked id: refused
+  await page.locator('#name-form button[type="submit"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-name-status]')?.classList.contains('error'), null,
+    { timeout: 30000 });
+  const refusedName = await page.locator('[data-name-status]').innerText();
   await page.locator('#display-name').fill(spec.member.name);
   await page.locator('#name-form button[type="submit"]').click();
-  await page.waitForFunction(() => document.querySelector('[data-name-status]')?.textContent, null, { timeout: 30000 });
-  report.name = { status: await page.locator('[data-name-status]').innerText() };
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-name-status]');
+    return el?.textContent && !el.classList.contains('error');
+  }, null, { timeout: 30000 });
+  report.name = { refused: refusedName, status: await page.locator('[data-name-status]').innerText() };
   report.verify = await verify();
   await shoot('verified.zh');
   await open(PAGES.leaderboard, 'zh');

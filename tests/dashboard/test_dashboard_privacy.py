@@ -134,6 +134,7 @@ def test_the_member_verifies_their_payout_against_the_chain(report: dict[str, An
 
 
 def test_a_display_name_shows_on_the_leaderboard(report: dict[str, Any], paid: list[dict[str, Any]]) -> None:
+    assert report["name"]["refused"] == "没有保存：昵称最多 32 个字，不能含不可见字符，也不能以“邻居·”开头。"
     assert report["name"]["status"] == f"已保存：排行榜上显示为 {NAME}。"
     first = next(line for line in report["name"]["board"].splitlines() if line.startswith("1\t"))
     assert NAME in first and "我" in first
@@ -193,8 +194,10 @@ def test_every_step_fits_a_phone(report: dict[str, Any]) -> None:
 def test_nothing_leaves_the_machine_and_no_console_errors(report: dict[str, Any]) -> None:
     assert report["foreign"] == []
     # Chromium logs each deliberate 401 (a proof or /me without a session, a refused sign-in) as a failed load
-    expected = {"signed-out proof", "signout", "expired-session", "other-key", "stale"}
-    unexpected = [c for c in report["console"] if not (c["step"] in expected and "status of 401" in c["text"])]
+    expected = {"signed-out proof": 401, "signout": 401, "expired-session": 401, "other-key": 401, "stale": 401,
+                "name": 422}  # and the masked id refused as a display name
+    unexpected = [c for c in report["console"]
+                  if not (c["step"] in expected and f"status of {expected[c['step']]}" in c["text"])]
     assert unexpected == []
 
 

@@ -178,7 +178,7 @@ async function saveName(slot, member, chain) {
     slot.querySelector('[data-name-status]').textContent = t('me.name.saved', { name: updated.public_name });
   } catch (error) {
     status.className = 'error';
-    status.textContent = error instanceof ApiError ? error.detail : String(error);
+    status.textContent = signing.explain(error, 'name');
   }
 }
 
