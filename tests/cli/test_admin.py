@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from api.main import create_app
 from api.models import ImportedMember, ImportedOrder, PayoutProof, PayoutRecord, RequestNonce
+from api.request_signature import sign_headers
 from api.settings import Settings
 from chain.connect import start_local
 from chain.ledger import Ledger
@@ -62,6 +63,13 @@ class Site:
 
     def get(self, path: str) -> Any:
         response = httpx.get(self.url + path, timeout=30)
+        assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
+        return response.json()
+
+    def admin_get(self, path: str) -> Any:
+        """A signed read: a member's personal data is the admin's (or the member's own, after sign-in)."""
+        url = self.url + path
+        response = httpx.get(url, headers=sign_headers(KEY_ID, ADMIN_SEED, "GET", url), timeout=30)
         assert response.status_code == 200, f"{path}: {response.status_code} {response.text}"
         return response.json()
 
@@ -127,7 +135,7 @@ def _payee(site: Site) -> Any:
 
 def test_uploads_then_the_member_page_shows_the_payout(cli, site: Site) -> None:
     payee = _payee(site)
-    before = site.get(f"/members/{payee.address}")
+    before = site.admin_get(f"/admin/members/{payee.address}")
     assert before["payouts"] == [] and before["member_id"] is None
 
     run = cli("admin", "upload-members", str(site.coop / "members.csv"), env=site.env)
@@ -144,12 +152,12 @@ def test_uploads_then_the_member_page_shows_the_payout(cli, site: Site) -> None:
     assert f"accepted the payout record of {PERIOD}: 10 members" in run.out
     assert site.demo.report.record_hash in run.out
 
-    member = site.get(f"/members/{payee.address}")
+    member = site.admin_get(f"/admin/members/{payee.address}")
     assert member["member_id"] == payee.member_id
     assert {"period": PERIOD, "payout_cents": payee.payout_cents} in [
         {k: p[k] for k in ("period", "payout_cents")} for p in member["payouts"]]
     assert site.get(f"/distributions/{PERIOD}")["record_available"] is True
-    proof = site.get(f"/distributions/{PERIOD}/proofs/{payee.address}")
+    proof = site.admin_get(f"/admin/distributions/{PERIOD}/proofs/{payee.address}")
     assert proof["payout_cents"] == payee.payout_cents
 
 
