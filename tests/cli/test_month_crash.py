@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from chain.connect import open_chain
-from chain.deploy import DeployConfig, deploy_linli
 from chain.deployment import Deployment
 from chain.ledger import Ledger
 from chain.nodes import LocalNode
@@ -23,6 +22,7 @@ from chain.points import Points
 from chain.rules import Rules as RuleBook
 from chain.system import Linli
 from dev_keys import dev_key
+from month_support import ADMIN, close_env, fresh_deployment
 from governance.loading import load_coop
 from governance.month import close_month
 from governance.payout_record import sign_record
@@ -35,7 +35,6 @@ from linli.services.rules_source import with_terms_in_force
 pytestmark = pytest.mark.node
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "examples" / "rules.toml"
-ADMIN = "44" * 32
 LINLI = str(Path(sys.executable).with_name("linli"))  # the console script installed beside this Python
 CHUNK = "7"  # 30 members: several award chunks, so a kill after the first lands between two of them
 
@@ -57,17 +56,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"members": members, "orders": orders, "activities": activities, "edited": tmp / "orders-edited.csv"}
 
 
-def _deploy(anvil: LocalNode, where: Path) -> Path:
-    """A fresh deployment (dev account 0 issues and publishes), so each scenario starts from no points."""
-    where.mkdir(parents=True, exist_ok=True)
-    with open_chain(rpc_url=anvil.url, env={"LINLI_PRIVATE_KEY": dev_key(0)}) as chain:
-        return deploy_linli(chain, DeployConfig(profile="fast", overrides={"gmv_target_cents": 500_000})).save(
-            where / "deployment.json")
-
-
-def _env(anvil: LocalNode, deployment: Path) -> dict[str, str]:
-    return {"LINLI_RPC_URL": anvil.url, "LINLI_DEPLOYMENT": str(deployment), "LINLI_PRIVATE_KEY": dev_key(0),
-            "LINLI_ADMIN_KEY": ADMIN}
 
 
 def _args(files: dict[str, Path], out: Path, orders: Path) -> list[str]:
@@ -103,8 +91,8 @@ def _balances(anvil: LocalNode, deployment: Path, addresses: list[str]) -> list[
 def test_a_close_killed_at_each_step_refuses_an_edited_input_then_completes(
     step: str, cli, anvil: LocalNode, files: dict[str, Path], tmp_path: Path,
 ) -> None:
-    deployment = _deploy(anvil, tmp_path)
-    env, out = _env(anvil, deployment), tmp_path / "out"
+    deployment = fresh_deployment(anvil, tmp_path)
+    env, out = close_env(anvil, deployment), tmp_path / "out"
     _killed_at(step, files, out, env)
     supply, published = _state(anvil, deployment)
     assert supply > 0 and published == (step == "published")
@@ -141,7 +129,7 @@ def test_verify_reports_points_that_differ_from_the_chain(cli, anvil: LocalNode,
                                                           tmp_path: Path) -> None:
     """The review's finding, forced: the chain holds the original month's points and a report computed from
     the edited orders is signed and published (as the old close did): `linli verify` must not say OK."""
-    deployment = _deploy(anvil, tmp_path)
+    deployment = fresh_deployment(anvil, tmp_path)
     with open_chain(rpc_url=anvil.url, env={"LINLI_PRIVATE_KEY": dev_key(0)}) as chain:
         linli = Linli.attach(chain, Deployment.load(deployment))
         rules = with_terms_in_force(load_rules(RULES), RuleBook(linli).read())
@@ -154,6 +142,6 @@ def test_verify_reports_points_that_differ_from_the_chain(cli, anvil: LocalNode,
         Ledger(linli).publish("2026-11", gmv_cents=edited.gmv_cents, pool_cents=edited.pool_cents,
                               member_count=len(edited.members), merkle_root=bytes.fromhex(edited.merkle_root[2:]),
                               record_hash=bytes.fromhex(edited.record_hash[2:]))
-    run = cli("verify", "2026-11", "--record", str(tmp_path / "record.json"), env=_env(anvil, deployment))
+    run = cli("verify", "2026-11", "--record", str(tmp_path / "record.json"), env=close_env(anvil, deployment))
     assert run.code == 1
     assert run.error_line.startswith(f"error: points on chain differ from the record for {differ} member(s) of 2026-11")

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from chain.connect import open_chain
-from chain.deploy import DeployConfig, deploy_linli
 from chain.deployment import Deployment
 from chain.nodes import LocalNode
 from chain.points import Points
 from chain.system import Linli
 from dev_keys import dev_key
+from month_support import close_env, fresh_deployment
 from governance.decay import stepped_weights
 from governance.period import Period
 from governance.synthetic import Scale, write_coop
@@ -31,7 +31,6 @@ from linli.services.period_points import DECAY, evidence_of
 
 pytestmark = pytest.mark.node
 ROOT = Path(__file__).resolve().parents[2]
-ADMIN = "44" * 32
 LINLI = str(Path(sys.executable).with_name("linli"))
 CHUNK = "7"  # 30 members: several decay chunks, so a kill after the first lands between two of them
 HALF_LIFE = 30
@@ -50,16 +49,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "off": ROOT / "examples" / "rules.toml"}
 
 
-def _deploy(anvil: LocalNode, where: Path) -> Path:
-    where.mkdir(parents=True, exist_ok=True)
-    with open_chain(rpc_url=anvil.url, env={"LINLI_PRIVATE_KEY": dev_key(0)}) as chain:
-        return deploy_linli(chain, DeployConfig(profile="fast", overrides={"gmv_target_cents": 500_000})).save(
-            where / "deployment.json")
-
-
-def _env(anvil: LocalNode, deployment: Path) -> dict[str, str]:
-    return {"LINLI_RPC_URL": anvil.url, "LINLI_DEPLOYMENT": str(deployment), "LINLI_PRIVATE_KEY": dev_key(0),
-            "LINLI_ADMIN_KEY": ADMIN}
 
 
 def _args(period: str, files: dict[str, Path], rules: str, out: Path) -> list[str]:
@@ -92,8 +81,8 @@ def _expected(november: list[dict]) -> list[int]:
 def test_a_close_killed_in_its_decay_step_completes_on_a_rerun(
     step: str, cli, anvil: LocalNode, files: dict[str, Path], tmp_path: Path,
 ) -> None:
-    deployment = _deploy(anvil, tmp_path)
-    env, out = _env(anvil, deployment), tmp_path / "out"
+    deployment = fresh_deployment(anvil, tmp_path)
+    env, out = close_env(anvil, deployment), tmp_path / "out"
     assert _linli(_args("2026-11", files, "on", out), env).returncode == 0
     members = json.loads((out / "month-report-2026-11.json").read_text())["members"]
     addresses, ids = [m["address"] for m in members], [m["member_id"] for m in members]
@@ -121,8 +110,8 @@ def test_decay_disabled_sends_no_decay_batch_and_writes_the_same_files(
 ) -> None:
     written = {}
     for rules in ("off", "on"):
-        deployment = _deploy(anvil, tmp_path / rules)
-        env, out = _env(anvil, deployment), tmp_path / rules / "out"
+        deployment = fresh_deployment(anvil, tmp_path / rules)
+        env, out = close_env(anvil, deployment), tmp_path / rules / "out"
         for period in ("2026-11", "2026-12"):
             run = cli(*_args(period, files, rules, out), env=env)
             assert run.code == 0, run.err
