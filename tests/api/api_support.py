@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from nacl.signing import SigningKey
 from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.pool import NullPool
 
 from api.db import make_engine, migrate, session_factory
 from api.indexer import Indexer
@@ -59,7 +60,8 @@ def database(backend: str, directory: Path, *, copy_of: str | None = None) -> It
         yield f"sqlite:///{path}"
         return
     name = f"linli_test_{secrets.token_hex(6)}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    # no pool: an idle admin connection per live test database would add up to the server's max_connections
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     template = "" if copy_of is None else f' TEMPLATE "{copy_of.rsplit("/", 1)[1]}"'
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{template}'))
