@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,9 +39,16 @@ def cases(tmp: Path) -> dict[str, list[str]]:
     }
 
 
-def run_once(command: list[str]) -> float:
+def bytecode_env(tmp: Path) -> dict[str, str]:
+    """Bytecode cached, as an installed package has it (pip compiles at install), but outside the tree: a
+    machine-wide PYTHONDONTWRITEBYTECODE would otherwise make every start compile Linli from source."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(tmp / "pycache")}
+
+
+def run_once(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip()[-500:]}")
@@ -51,13 +59,13 @@ def measure(rounds: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as directory:
         tmp = Path(directory)
         (tmp / "admin.key").write_text("11" * 32 + "\n", encoding="ascii")
-        commands = cases(tmp)
+        commands, env = cases(tmp), bytecode_env(tmp)
         for command in commands.values():  # warm the file cache and the bytecode caches once
-            run_once(command)
+            run_once(command, env)
         samples: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
-                samples[name].append(run_once(command))
+                samples[name].append(run_once(command, env))
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import sys
-from importlib import metadata
 from typing import Annotated, NoReturn
 
 import typer
 from typer._click import exceptions as click_errors  # typer >= 0.2x vendors click; these are its classes
 
-from chain.recursion import restore_recursion_limit
+from chain.recursion import keep_recursion_limit_safe
 from governance.errors import LinliError
 from linli.cli import admin, chain, demo, mirror, month, points, poll, proposal, propose, rules, serve, verify, vote
 from linli.cli.rpc_errors import rpc_failure
@@ -26,6 +25,8 @@ app = typer.Typer(
 
 def _print_version(wanted: bool) -> None:
     if wanted:
+        from importlib import metadata  # 20 ms: only for --version
+
         typer.echo(f"linli {metadata.version('linli')}")  # pyproject's version, as installed
         raise typer.Exit()
 
@@ -61,7 +62,7 @@ def main() -> None:
     or a node lost mid-command is also 1 (`rpc_errors`). The language is
     `linli.i18n`'s; errors raised below the CLI (governance, chain) keep their English text.
     """
-    restore_recursion_limit()  # web3's py_ecc raises it to 100,000, past what the C stack can hold
+    keep_recursion_limit_safe()  # web3's py_ecc raises it to 100,000, past what the C stack can hold
     if _shows_help(sys.argv[1:]):
         relabel_help()
     try:
