@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from api.models import PointsEntry
-from linli.services.period_points import DECAY_MARK
+from governance.decay import DECAY_MARK
 
 SECONDS_PER_DAY = 86_400
 DECAY_BATCH_PREFIX = "0x" + DECAY_MARK.hex()

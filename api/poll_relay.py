@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from eth_account import Account
 
-from api.relay import UNSENT, Relayed, RelayRefused, once_per_contract, send_call, unsent
+from api.relay import Relayed, RelayRefused, once_per_contract, send_call, unsent
 from chain.ballots import ecdsa_problem
 from chain.errors import ContractCustomError, TransactionReverted
+from chain.exclusive import UNSENT
 from chain.nonces import NonceAuthority
 from chain.polls import Polls, SignedApproval, approval_message
 from chain.system import Linli

@@ -27,23 +27,24 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from eth_typing import ChecksumAddress
 from eth_utils import keccak
 from sqlalchemy import Engine, text
 
-from web3.contract.contract import ContractFunction
-from web3.exceptions import Web3Exception
-
 from chain.ballots import BallotDomain, MalformedBallot, SignedBallot, ballot_signer, ecdsa_problem, recovery_id_form
 from chain.delegations import SignedDelegation, TokenDomain, delegation_signer
 from chain.errors import ContractCustomError, RpcUnavailable, TransactionReverted
-from chain.exclusive import NodeRefused, NotSent, StaleNonce, send_exclusive
+from chain.exclusive import UNSENT, NotSent, StaleNonce, send_exclusive
 from chain.governor import Governance, ProposalState
+from chain.node_errors import NODE_ERROR
 from chain.nonces import NonceAuthority
 from chain.points import Points
 from chain.system import Linli
+
+if TYPE_CHECKING:
+    from web3.contract.contract import ContractFunction  # chain/ is the one package that imports web3
 
 
 class RelayRefused(Exception):
@@ -172,10 +173,7 @@ def unsent(exc: Exception) -> RelayRefused:
     """503 when the node cannot be reached (or every nonce was taken); 502 when it refused on its own."""
     if isinstance(exc, (RpcUnavailable, StaleNonce, NotSent)):
         return RelayRefused(503, f"not sent: {exc}")
-    return RelayRefused(502, f"the node refused: {exc}" if isinstance(exc, Web3Exception) else str(exc))
-
-
-UNSENT = (RpcUnavailable, StaleNonce, NotSent, NodeRefused, Web3Exception)
+    return RelayRefused(502, f"the node refused: {exc}" if isinstance(exc, NODE_ERROR) else str(exc))
 
 
 def send_call(linli: Linli, fn: ContractFunction, authority: NonceAuthority | None) -> str:

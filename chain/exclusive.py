@@ -23,10 +23,10 @@ from eth_account.signers.local import LocalAccount
 from eth_typing import ChecksumAddress
 from hexbytes import HexBytes
 from web3.contract.contract import ContractFunction
-from web3.exceptions import Web3Exception
 from web3.types import TxParams, TxReceipt
 
-from chain.errors import ChainError
+from chain.errors import ChainError, RpcUnavailable
+from chain.node_errors import NODE_ERROR
 from chain.nonces import NonceAuthority, NonceManager, is_stale_nonce
 from chain.reverts import revert_data
 from chain.transactions import Prepared, Transactor
@@ -43,6 +43,10 @@ class StaleNonce(ChainError):
 
 class NotSent(ChainError):
     """The turn this transaction was queued in failed before sending it (e.g. the authority was unreachable)."""
+
+
+UNSENT = (RpcUnavailable, StaleNonce, NotSent, NodeRefused, NODE_ERROR)
+"""What a send raises when nothing reached the chain: the caller may answer and let the sender try again."""
 
 
 def _refusal(tx: Transactor, exc: Exception, label: str) -> Exception:
@@ -67,7 +71,7 @@ def _unsigned(tx: Transactor, fn: ContractFunction, sender: LocalAccount, label:
         gas = min(estimate * (100 + tx.gas_margin_percent) // 100 + tx.gas_margin_fixed, tx.chain.block_gas_limit)
         # mypy: web3's TxParams, as above
         return {**base, "gas": gas, "chainId": tx.chain.chain_id, **tx.chain.fee_fields()}  # type: ignore[typeddict-item]
-    except Web3Exception as exc:  # a node's JSON-RPC error, or a revert at estimate
+    except NODE_ERROR as exc:  # a node's JSON-RPC error, or a revert at estimate
         raise _refusal(tx, exc, label) from exc
 
 
@@ -152,7 +156,7 @@ def _send_batch(tx: Transactor, sender: LocalAccount, batch: list[_Queued], atte
             try:
                 item.sent, nonce = (prepared, tx.submit(prepared)), nonce + 1
                 break
-            except (LinliError, Web3Exception) as exc:
+            except (LinliError, NODE_ERROR) as exc:
                 if not is_stale_nonce(exc):
                     item.error = _refusal(tx, exc, item.label)
                     break

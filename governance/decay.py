@@ -25,6 +25,9 @@ from fractions import Fraction
 from governance.points import Award
 
 SECONDS_PER_DAY = 86_400
+DECAY_MARK = b"decay"
+"""The first bytes of every decay batch id (a hash starts so once in 2**40): how a reader of the token's events
+(the API's levels) tells a decay step from a refund without knowing member ids."""
 _SECOND = timedelta(seconds=1)
 
 

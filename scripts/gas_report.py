@@ -36,7 +36,7 @@ from chain.ballots import BallotDomain, sign_ballot
 from chain.polls import approval_message
 from governance.merkle import StandardMerkleTree
 from governance.payout_record import record_hash
-from linli.services.period_points import DECAY_MARK
+from governance.decay import DECAY_MARK
 from scripts.deploy import deploy_linli
 
 # Members given weight in one batch for the mint comparison (the batch amortises 21,000 gas over them).

@@ -122,7 +122,7 @@ MUTANTS: tuple[Mutant, ...] = (
     M("rel-no-pg-authority", "api/relay.py",
       "return PostgresNonceAuthority(engine, chain_id) if engine.dialect.name == \"postgresql\" else None",
       "return None"),
-    M("rel-stale-500", "api/relay.py", "UNSENT = (RpcUnavailable, StaleNonce, NotSent,",
+    M("rel-stale-500", "chain/exclusive.py", "UNSENT = (RpcUnavailable, StaleNonce, NotSent,",
       "UNSENT = (RpcUnavailable, NotSent,"),
     M("bal-uint-bound", "chain/ballots.py", "if not 0 <= value <= maximum:", "if not 0 <= value < maximum:"),
     M("bal-support-bound", "chain/ballots.py", "int(v), 255)", "int(v), 256)"),

@@ -15,11 +15,11 @@ from linli.i18n import t
 def rpc_failure(exc: BaseException) -> str | None:
     """One line for a node's refusal or a lost connection; None for anything else (a real bug: re-raised)."""
     if "web3" in sys.modules:  # only a command that talked to a chain can fail this way
-        from web3.exceptions import Web3Exception, Web3RPCError
+        from chain.node_errors import NODE_ERROR, NODE_REFUSAL
 
-        if isinstance(exc, Web3RPCError):
+        if isinstance(exc, NODE_REFUSAL):
             return _refusal(exc)
-        if isinstance(exc, Web3Exception):
+        if isinstance(exc, NODE_ERROR):
             return t("error.rpc", message=_one_line(str(exc)))
     if "requests" in sys.modules:
         from requests import RequestException

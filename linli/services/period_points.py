@@ -14,19 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from eth_abi import encode as abi_encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
-from web3.contract.contract import ContractFunction
 
 from chain.points import Movement, Points
 from chain.system import Linli
+from governance.decay import DECAY_MARK
 from linli.services import faults
+
+if TYPE_CHECKING:
+    from web3.contract.contract import ContractFunction  # chain/ is the one package that imports web3
 
 NO_BATCH = bytes(32)
 POINTS, DECAY = "points", "decay"
-DECAY_MARK = b"decay"  # first bytes of every decay batch id (a hash starts so once in 2**40)
 
 
 @dataclass(frozen=True, slots=True)
