@@ -13,13 +13,19 @@
     transactions  Transactor: call / send / send_many / deploy, reverts raised as ContractCustomError
     events        EventDecoder, LogFetcher (eth_getLogs windows, bisected when a node refuses)
     errors        ChainError and friends, under governance.errors.LinliError
+    node_errors   web3's node failures under chain/'s names (the layers above never import web3)
+    recursion     the safe recursion limit, kept after py_ecc raises it
+    exclusive     sends under a nonce authority shared by processes (PostgreSQL advisory lock)
 
+    plan          the system as data: contracts, constructor arguments, roles, order (deploy and brownie read it)
     deploy        deploy_linli(chain, DeployConfig) -> Deployment   (contracts/deploy-defaults.json profiles)
     deployment    Deployment: deployment.json read / write / validate
-    system        Linli.attach(chain, deployment): the five bound contracts + Transactor + EventDecoder
+    system        Linli.attach(chain, deployment): the six bound contracts + Transactor + EventDecoder
     points        Points: award_batch (chunked, progress), balances, votes, past votes, delegate
     governor      Governance: propose, state, castVote, relayed castVoteBySig, queue, execute, time helpers
-    ballots       EIP-712 Ballot signing and signer recovery (SignedBallot <-> JSON)
+    ballots       EIP-712 Ballot / ExtendedBallot signing and signer recovery (SignedBallot <-> JSON)
+    delegations   ERC-5805 Delegation signing (SignedDelegation <-> JSON)
+    polls         Polls: open, approve (directly or a relayed EIP-712 Approval), enact, read ProductPoll
     rules         Rules: read the rule book; Actions that change it (for proposals)
     ledger        Ledger: publish a period, read it back from its event, verify a proof on chain
 
