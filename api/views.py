@@ -17,8 +17,8 @@ from governance.rules import LevelRules
 LEVELS = LevelRules()
 
 
-def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
-    """Points and weight from the chain; member id, achievements and payouts from imported admin data.
+def member_facts(connection: Connection, row: queries.MemberRow, *, snapshot: int | None) -> dict[str, Any]:
+    """What anyone may read of a member, all from the chain: points, weight, delegate and level.
 
     The level is judged on growth over the month close's rolling window (`api.growth_queries`: points
     awarded minus revoked in the last `window_days`, decay steps left out), against the default tiers
@@ -27,14 +27,8 @@ def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | No
     growth = window_growth(connection=connection, address=row.address, now=row.now, window_days=LEVELS.window_days)
     tier = tier_for(growth, LEVELS)
     following = LEVELS.tiers[tier + 1] if tier + 1 < len(LEVELS.tiers) else None
-    achievements = []
-    if row.member_id is not None:
-        orders = queries.paid_order_count(connection=connection, member_id=row.member_id)
-        if orders:
-            achievements.append(schemas.Achievement(kind="first_order", count=orders))
-    return schemas.MemberPublic(
+    return dict(
         address=row.address,
-        member_id=row.member_id,
         points=row.points,
         growth=growth,
         voting_weight=row.votes,
@@ -44,9 +38,22 @@ def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | No
         delegate=row.delegate,
         level=LEVELS.tiers[tier].name,
         next_level=None if following is None else schemas.Level(name=following.name, threshold=following.threshold),
+        as_of=row.now,
+    )
+
+
+def member(connection: Connection, row: queries.MemberRow, *, snapshot: int | None) -> schemas.MemberPublic:
+    """The facts from the chain, with the member id, achievements and payouts from imported admin data."""
+    achievements = []
+    if row.member_id is not None:
+        orders = queries.paid_order_count(connection=connection, member_id=row.member_id)
+        if orders:
+            achievements.append(schemas.Achievement(kind="first_order", count=orders))
+    return schemas.MemberPublic(
+        **member_facts(connection, row, snapshot=snapshot),
+        member_id=row.member_id,
         achievements=achievements,
         payouts=[schemas.Payout(period=period_text(period), payout_cents=cents) for period, cents in row.payouts],
-        as_of=row.now,
     )
 
 

@@ -14,7 +14,7 @@ from api.deps import Address, PagingDep, PeriodNumber, RelayerDep, SessionDep, S
 from api.queries import Metric, Window
 from api.routes.auth import own_data
 from api.routes.leaderboard import ranking
-from api.routes.members import Member, full_member
+from api.routes.members import Member, located
 from api.imports import ImportCounts, import_members, import_orders
 from api.records import RecordRefused, accept_record, publish_record
 from api.settings import Settings
@@ -144,7 +144,7 @@ def read_full_leaderboard(
 @router.get("/members/{member}", response_model=schemas.Me, responses=SIGNED)
 def read_any_member(member: Member, _admin: AdminDep, session: SessionDep) -> schemas.Me:
     """A member's whole record (as GET /me shows it to the member), by address or member id."""
-    address = full_member(session.connection(), member, None, viewer=None, admin=True).address
+    address = located(session.connection(), member, None, viewer=None, admin=True)[0].address
     return own_data(session, address)
 
 

@@ -3,25 +3,25 @@ A member id is personal data: looking one up needs the member's own session (adm
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from sqlalchemy import Connection
 
 from api import queries, schemas, views
 from api.deps import ReadEngineDep, checked_address, parse_proposal_id
-from api.sessions import ViewerDep
+from api.sessions import signed_in_address
 from governance.bounds import MAX_ID_CHARS
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")  # anything else is a member id
-FACTS = set(schemas.MemberFacts.model_fields)
 
 router = APIRouter(prefix="/members", tags=["members"])
 
 
-def full_member(connection: Connection, member: str, proposal: str | None, *, viewer: str | None,
-                admin: bool) -> schemas.MemberPublic:
-    """The member by address, or by member id when `viewer` is that member or the caller is an admin."""
+def located(connection: Connection, member: str, proposal: str | None, *, viewer: str | None,
+            admin: bool) -> tuple[queries.MemberRow, int | None]:
+    """The member's row by address, or by member id when `viewer` is that member or the caller is an admin;
+    with the snapshot of `proposal`, if given."""
     if ADDRESS.fullmatch(member):
         address = checked_address(member)
     elif not admin and viewer is None:
@@ -44,7 +44,7 @@ def full_member(connection: Connection, member: str, proposal: str | None, *, vi
         if found_proposal is None:
             raise HTTPException(status_code=404, detail=f"no proposal {proposal}")
         snapshot = found_proposal.vote_start
-    return views.member(connection, row, snapshot=snapshot)
+    return row, snapshot
 
 
 Member = Annotated[str, Path(min_length=1, max_length=MAX_ID_CHARS,
@@ -56,9 +56,11 @@ AtProposal = Annotated[str | None, Query(pattern="^[0-9]{1,78}$", description="a
 @router.get("/{member}", response_model=schemas.MemberFacts,
             responses={401: {"description": "a member id without a session"},
                        403: {"description": "another member's id"}})
-def read_member(member: Member, engine: ReadEngineDep, viewer: ViewerDep, proposal: AtProposal = None
-                ) -> schemas.MemberFacts:
-    """On-chain facts only; the member's own id, orders and payouts are at GET /me after signing in."""
+def read_member(member: Member, request: Request, engine: ReadEngineDep, proposal: AtProposal = None
+                ) -> dict[str, Any]:
+    """On-chain facts only; the member's own id, orders and payouts are at GET /me after signing in. The session
+    is looked up only for a member id: reads by address (the hot path) cost no session query."""
+    viewer = None if ADDRESS.fullmatch(member) else signed_in_address(request)
     with engine.connect() as connection:
-        full = full_member(connection, member, proposal, viewer=viewer, admin=False)
-    return schemas.MemberFacts(**full.model_dump(include=FACTS))
+        row, snapshot = located(connection, member, proposal, viewer=viewer, admin=False)
+        return views.member_facts(connection, row, snapshot=snapshot)
