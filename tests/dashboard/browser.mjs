@@ -62,7 +62,11 @@ export async function watched(context, { base, out, report, step = null }) {
       await page.locator('#key-file').setInputFiles({ name: 'member.json', mimeType: 'application/json',
         buffer: Buffer.from(json) });
       await page.locator('[data-key-import]').click();
-      await page.locator('[data-key-address]').waitFor({ timeout: 60000 });
+      // the import ends with the key's address, or with the page's own one-line refusal: report which
+      const outcome = page.locator('[data-key-address], [data-signer-status].error');
+      await outcome.first().waitFor({ timeout: 60000 });
+      const refused = page.locator('[data-signer-status].error');
+      if (await refused.count()) throw new Error(`the page refused the keystore: ${await refused.innerText()}`);
     },
   };
 }
